@@ -1,0 +1,325 @@
+# Copyright 2026 Customer Privacy for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
+
+SENSITIVITY = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+SENSITIVITY_RANK = {"low": 0, "medium": 1, "high": 2}
+CONFIDENTIALITY = [
+    ("secret", "Secret (秘密)"),
+    ("confidential", "Confidential (机密)"),
+    ("top_secret", "Top Secret (绝密)"),
+]
+VALUE_GRADE = [("low", "Low Value"), ("medium", "Medium Value"), ("high", "High Value")]
+CUSTOMER_STATE = [
+    ("new", "New"),
+    ("active", "Active"),
+    ("lost", "Lost"),
+    ("deregistered", "Deregistered"),
+]
+DEFAULT_INDUSTRY_CODE = "GEN"
+PARAM_HIGH = "customer_privacy.value_high_threshold"
+PARAM_LOW = "customer_privacy.value_low_threshold"
+DEFAULT_HIGH, DEFAULT_LOW = 1_000_000.0, 100_000.0
+
+# Sensitivity of the data a customer record holds, per filled field (SPEC §4):
+# contact details and addresses are medium. The field policy registry extends
+# this with the encrypted high-sensitivity fields.
+DATA_FIELD_SENSITIVITY = {
+    "email": "medium",
+    "phone": "medium",
+    "mobile": "medium",
+    "street": "medium",
+    "street2": "medium",
+    "zip": "medium",
+    "vat": "medium",
+}
+
+# Classification takes effect only after review: on existing customers these
+# fields are changed by data administrators (later by approved change
+# requests, which write with their own checks).
+CLASSIFICATION_FIELDS = frozenset(
+    {
+        "privacy_sensitivity_declared",
+        "privacy_confidentiality",
+        "privacy_annual_revenue",
+        "privacy_value_grade",
+        "privacy_value_grade_manual",
+        "privacy_authorized_user_ids",
+        "privacy_responsible_id",
+        "privacy_storage_location",
+    }
+)
+
+
+def value_grade_for(revenue, high, low):
+    """High above X, medium from Y to X, low below Y (SPEC §4)."""
+    if revenue > high:
+        return "high"
+    if revenue >= low:
+        return "medium"
+    return "low"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+    _rec_names_search = [
+        "complete_name",
+        "email",
+        "ref",
+        "vat",
+        "company_registry",
+        "privacy_code",
+    ]
+
+    privacy_code = fields.Char(
+        string="Customer Code",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Industry code, registration year and serial (e.g. FI-2026-00042); "
+        "assigned on creation, unique, never reused.",
+    )
+    privacy_company_ids = fields.One2many(
+        "res.company",
+        "partner_id",
+        string="Companies of This Database",
+        help="Set when this partner is the partner of one of our own companies.",
+    )
+    privacy_is_customer = fields.Boolean(
+        string="Is a Customer Record",
+        compute="_compute_privacy_is_customer",
+        help="Not a user's own partner and not a company of this database.",
+    )
+    privacy_can_classify = fields.Boolean(compute="_compute_privacy_can_classify")
+    privacy_sensitivity_declared = fields.Selection(
+        SENSITIVITY,
+        string="Declared Sensitivity",
+        default="low",
+        required=True,
+        tracking=True,
+        help="Level set by the reviewer; the effective level is never below the "
+        "level of the data the record holds.",
+    )
+    privacy_sensitivity = fields.Selection(
+        SENSITIVITY,
+        string="Sensitivity",
+        compute="_compute_privacy_sensitivity",
+        store=True,
+        help="敏感级别: the higher of the declared level and the most sensitive "
+        "filled field (high: identity documents, bank cards, credit reports; "
+        "medium: phone, e-mail, address; low: name, industry, tags).",
+    )
+    privacy_confidentiality = fields.Selection(
+        CONFIDENTIALITY,
+        string="Confidentiality",
+        default="secret",
+        required=True,
+        tracking=True,
+        index=True,
+        help="保密等级. A top-secret (绝密) customer is visible only to its "
+        "salesperson, its authorised users and data administrators.",
+    )
+    privacy_annual_revenue = fields.Float(
+        string="Annual Spend (CNY)",
+        tracking=True,
+        help="Yearly revenue from this customer; sets the value grade from the "
+        "thresholds in Settings unless the grade is set by hand.",
+    )
+    privacy_value_grade_manual = fields.Boolean(
+        string="Value Grade Set by Hand",
+        tracking=True,
+        help="Keep the value grade chosen by hand (e.g. a strategic customer) "
+        "instead of deriving it from the annual spend.",
+    )
+    privacy_value_grade = fields.Selection(
+        VALUE_GRADE,
+        string="Value Grade",
+        compute="_compute_privacy_value_grade",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="价值等级: high above the high threshold, medium between the two "
+        "thresholds, low below the low threshold.",
+    )
+    privacy_customer_state = fields.Selection(
+        CUSTOMER_STATE,
+        string="Customer State",
+        default="new",
+        required=True,
+        tracking=True,
+    )
+    privacy_cooperation_end = fields.Date(string="Cooperation End Date", tracking=True)
+    privacy_responsible_id = fields.Many2one(
+        "res.users",
+        string="Responsible Person",
+        tracking=True,
+        domain=[("share", "=", False)],
+        help="责任人: answers for this customer's data.",
+    )
+    privacy_storage_location = fields.Char(
+        string="Storage Location",
+        help="Where the customer's paper or offline records are kept "
+        "(e.g. Server A, encrypted folder).",
+    )
+    privacy_authorized_user_ids = fields.Many2many(
+        "res.users",
+        "res_partner_privacy_authorized_user_rel",
+        "partner_id",
+        "user_id",
+        string="Authorised Users",
+        domain=[("share", "=", False)],
+        help="访问权限人: besides the salesperson, the users who may see this "
+        "customer when it is top secret.",
+    )
+
+    _sql_constraints = [
+        (
+            "privacy_code_unique",
+            "unique(privacy_code)",
+            "This customer code is already used: customer codes are unique and "
+            "never reused.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------ compute
+    @api.depends("user_ids", "privacy_company_ids")
+    def _compute_privacy_is_customer(self):
+        for partner in self:
+            partner.privacy_is_customer = not (
+                partner.sudo().user_ids or partner.sudo().privacy_company_ids
+            )
+
+    @api.depends_context("uid")
+    def _compute_privacy_can_classify(self):
+        can = self._privacy_user_can_classify()
+        for partner in self:
+            partner.privacy_can_classify = can
+
+    @api.depends("privacy_sensitivity_declared", *DATA_FIELD_SENSITIVITY)
+    def _compute_privacy_sensitivity(self):
+        for partner in self:
+            rank = SENSITIVITY_RANK[partner.privacy_sensitivity_declared or "low"]
+            for fname, level in self._privacy_data_field_sensitivity().items():
+                if partner[fname]:
+                    rank = max(rank, SENSITIVITY_RANK[level])
+            partner.privacy_sensitivity = SENSITIVITY[rank][0]
+
+    @api.model
+    def _privacy_data_field_sensitivity(self):
+        """Field name -> level of the data fields that raise the sensitivity."""
+        return DATA_FIELD_SENSITIVITY
+
+    @api.depends("privacy_annual_revenue", "privacy_value_grade_manual")
+    def _compute_privacy_value_grade(self):
+        high, low = self._privacy_value_thresholds()
+        for partner in self:
+            if partner.privacy_value_grade_manual and partner.privacy_value_grade:
+                continue
+            partner.privacy_value_grade = value_grade_for(
+                partner.privacy_annual_revenue or 0.0, high, low
+            )
+
+    @api.model
+    def _privacy_value_thresholds(self):
+        # sudo: every user's records compute their grade from the company
+        # thresholds, which only administrators may change.
+        params = self.env["ir.config_parameter"].sudo()
+        high = float(params.get_param(PARAM_HIGH) or DEFAULT_HIGH)
+        low = float(params.get_param(PARAM_LOW) or DEFAULT_LOW)
+        return high, low
+
+    @api.model
+    def _privacy_recompute_value_grades(self):
+        """Apply new thresholds to every grade not set by hand, in one query."""
+        # flush pending grades too, or they would overwrite the UPDATE below
+        self.flush_model(
+            [
+                "privacy_annual_revenue",
+                "privacy_value_grade_manual",
+                "privacy_value_grade",
+            ]
+        )
+        high, low = self._privacy_value_thresholds()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner
+                   SET privacy_value_grade = CASE
+                       WHEN COALESCE(privacy_annual_revenue, 0) > %(high)s THEN 'high'
+                       WHEN COALESCE(privacy_annual_revenue, 0) >= %(low)s THEN 'medium'
+                       ELSE 'low' END
+                 WHERE privacy_value_grade_manual IS NOT TRUE
+                """,
+                high=high,
+                low=low,
+            )
+        )
+        self.invalidate_model(["privacy_value_grade"])
+
+    # -------------------------------------------------------------- constraints
+    @api.constrains("privacy_annual_revenue")
+    def _check_privacy_annual_revenue(self):
+        if any(p.privacy_annual_revenue < 0 for p in self):
+            raise ValidationError(self.env._("The annual spend cannot be negative."))
+
+    # -------------------------------------------------------------------- CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("privacy_no_customer_code"):
+            self._privacy_assign_codes(vals_list)
+        for vals in vals_list:
+            # A top-secret customer must stay visible to whoever registers it.
+            if (
+                vals.get("privacy_confidentiality") == "top_secret"
+                and not vals.get("user_id")
+                and not self.env.su
+            ):
+                vals["user_id"] = self.env.uid
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "privacy_code" in vals and not self.env.su:
+            raise AccessError(
+                self.env._("Customer codes are assigned once and cannot be changed.")
+            )
+        if CLASSIFICATION_FIELDS.intersection(vals):
+            self._privacy_check_can_classify()
+        return super().write(vals)
+
+    def _privacy_assign_codes(self, vals_list):
+        """<industry code>-<registration year>-<serial>: the serial comes from
+        a PostgreSQL sequence (nextval is atomic and never rolled back), so
+        concurrent creations never collide and a code is never handed out
+        twice, even when its customer is deleted."""
+        industries = self.env["res.partner.industry"].browse(
+            {v["industry_id"] for v in vals_list if v.get("industry_id")}
+        )
+        prefix = {i.id: i.privacy_code for i in industries.sudo()}
+        year = fields.Date.context_today(self).year
+        # sudo: collectors may create customers without any right on sequences.
+        sequence = self.env["ir.sequence"].sudo()
+        for vals in vals_list:
+            if vals.get("privacy_code") and self.env.su:
+                continue
+            code = prefix.get(vals.get("industry_id")) or DEFAULT_INDUSTRY_CODE
+            serial = sequence.next_by_code("privacy.customer.code")
+            vals["privacy_code"] = f"{code}-{year}-{serial}"
+
+    # ------------------------------------------------------------------ access
+    @api.model
+    def _privacy_user_can_classify(self):
+        return self.env.su or self.env.user.has_group(
+            "customer_privacy.group_privacy_data_admin"
+        )
+
+    def _privacy_check_can_classify(self):
+        if not self._privacy_user_can_classify():
+            raise AccessError(
+                self.env._(
+                    "Only a Customer Privacy data administrator can change a "
+                    "customer's classification; other changes go through a "
+                    "classification change request."
+                )
+            )

@@ -1,0 +1,123 @@
+# Copyright 2026 Customer Privacy for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, tagged
+
+from .common import PrivacyCommon
+
+# who finds the top-secret customer of "sales" (authorised: compliance)
+TOP_SECRET_VISIBLE = {
+    "collector": False,
+    "sales": True,
+    "sales2": False,
+    "dept_head": False,
+    "compliance": True,
+    "security": False,
+    "executive": False,
+    "data_admin": True,
+    "auditor": False,
+}
+
+
+@tagged("post_install", "-at_install")
+class TestTopSecretRule(PrivacyCommon, TransactionCase):
+    def test_top_secret_visibility_per_role(self):
+        for role, visible in TOP_SECRET_VISIBLE.items():
+            with self.subTest(role=role):
+                Partner = self.env["res.partner"].with_user(self.users[role])
+                found = Partner.search([("name", "=", self.top_secret.name)])
+                self.assertEqual(bool(found), visible)
+                if not visible:
+                    with self.assertRaises(AccessError):
+                        Partner.browse(self.top_secret.id).read(["name"])
+                # the other customers stay visible to everyone
+                self.assertEqual(
+                    Partner.search(
+                        [("id", "in", (self.confidential | self.plain).ids)]
+                    ),
+                    self.confidential | self.plain,
+                )
+
+    def test_users_own_partners_and_companies_are_never_hidden(self):
+        sales2 = self.users["sales2"]
+        colleague = self.users["sales"].partner_id
+        company = self.env.company.partner_id
+        (colleague | company).sudo().write({"privacy_confidentiality": "top_secret"})
+        found = (
+            self.env["res.partner"]
+            .with_user(sales2)
+            .search([("id", "in", (colleague | company).ids)])
+        )
+        self.assertEqual(found, colleague | company)
+
+    def test_name_search_does_not_reveal_top_secret(self):
+        results = (
+            self.env["res.partner"]
+            .with_user(self.users["sales2"])
+            .name_search("Top Secret Bank")
+        )
+        self.assertEqual(results, [])
+
+    def test_creator_keeps_sight_of_a_top_secret_customer(self):
+        sales2 = self.users["sales2"]
+        partner = (
+            self.env["res.partner"]
+            .with_user(sales2)
+            .create({"name": "New Secret", "privacy_confidentiality": "top_secret"})
+        )
+        self.assertEqual(partner.user_id, sales2)
+        self.assertEqual(partner.read(["name"])[0]["name"], "New Secret")
+
+
+@tagged("post_install", "-at_install")
+class TestClassificationChanges(PrivacyCommon, TransactionCase):
+    def test_only_data_admin_changes_classification(self):
+        changes = {
+            "privacy_confidentiality": "top_secret",
+            "privacy_sensitivity_declared": "high",
+            "privacy_annual_revenue": 5_000_000,
+            "privacy_authorized_user_ids": [(4, self.users["sales2"].id)],
+        }
+        for role in ("collector", "sales", "dept_head", "compliance", "executive"):
+            for field, value in changes.items():
+                with self.subTest(role=role, field=field):
+                    with self.assertRaisesRegex(AccessError, "data administrator"):
+                        self.plain.with_user(self.users[role]).write({field: value})
+        self.assertEqual(self.plain.privacy_confidentiality, "secret")
+        self.assertEqual(self.plain.privacy_sensitivity_declared, "low")
+        self.plain.with_user(self.users["data_admin"]).write(changes)
+        self.assertEqual(self.plain.privacy_confidentiality, "top_secret")
+        self.assertEqual(self.plain.privacy_value_grade, "high")
+
+    def test_auditor_changes_nothing(self):
+        with self.assertRaises(AccessError):
+            self.plain.with_user(self.users["auditor"]).write({"name": "Changed"})
+        with self.assertRaises(AccessError):
+            self.plain.with_user(self.users["auditor"]).write(
+                {"privacy_confidentiality": "confidential"}
+            )
+
+    def test_sales_still_edits_ordinary_fields(self):
+        self.plain.with_user(self.users["sales"]).write({"city": "Hangzhou"})
+        self.assertEqual(self.plain.city, "Hangzhou")
+
+    def test_sensitivity_at_least_level_of_filled_fields(self):
+        self.assertEqual(self.plain.privacy_sensitivity, "low")
+        self.plain.email = "plain@example.com"
+        self.assertEqual(self.plain.privacy_sensitivity, "medium")
+        self.plain.privacy_sensitivity_declared = "high"
+        self.assertEqual(self.plain.privacy_sensitivity, "high")
+        self.plain.privacy_sensitivity_declared = "low"
+        self.plain.email = False
+        self.assertEqual(self.plain.privacy_sensitivity, "low")
+
+    def test_can_classify_flag_follows_role(self):
+        self.assertTrue(
+            self.plain.with_user(self.users["data_admin"]).privacy_can_classify
+        )
+        self.assertFalse(self.plain.with_user(self.users["sales"]).privacy_can_classify)
+
+    def test_customer_flag_excludes_users_and_companies(self):
+        self.assertTrue(self.plain.privacy_is_customer)
+        self.assertFalse(self.users["sales"].partner_id.privacy_is_customer)
+        self.assertFalse(self.env.company.partner_id.privacy_is_customer)

@@ -1,0 +1,18 @@
+# Copyright 2026 Customer Privacy for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+{
+    "name": "Customer Privacy Audit",
+    "summary": "Tamper-evident access log, anomaly alerts and inspection reports "
+    "for Customer Privacy",
+    "version": "18.0.1.0.0",
+    "category": "Customer Privacy",
+    "website": "https://github.com/customer-privacy-odoo/customer-privacy",
+    "author": "Customer Privacy for Odoo",
+    "maintainers": ["customer-privacy-odoo"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "installable": True,
+    "depends": ["customer_privacy"],
+    "external_dependencies": {"python": ["cryptography", "phonenumbers"]},
+    "data": [],
+}

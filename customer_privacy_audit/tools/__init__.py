@@ -1,0 +1,1 @@
+"""Pure helpers of the audit addon (no ORM access), unit-tested without Odoo."""
