@@ -25,7 +25,11 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 class TestDemoData(TransactionCase):
     def _demo_customers(self):
         data = self.env["ir.model.data"].search(
-            [("module", "=", "customer_privacy"), ("model", "=", "res.partner")]
+            [
+                ("module", "=", "customer_privacy"),
+                ("model", "=", "res.partner"),
+                ("name", "=like", "partner_privacy_demo_%"),
+            ]
         )
         return self.env["res.partner"].browse(data.mapped("res_id"))
 
