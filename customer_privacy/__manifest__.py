@@ -16,11 +16,16 @@
     "external_dependencies": {"python": ["cryptography", "phonenumbers"]},
     "data": [
         "security/privacy_security.xml",
+        "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
+        "data/privacy_field_policy_data.xml",
         "data/res_partner_industry_data.xml",
         "views/res_partner_views.xml",
         "views/res_partner_industry_views.xml",
         "views/res_config_settings_views.xml",
+        "views/privacy_field_policy_views.xml",
+        "views/privacy_access_grant_views.xml",
+        "wizards/privacy_reveal_wizard_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -93,6 +93,10 @@ class ResPartner(models.Model):
         help="Not a user's own partner and not a company of this database.",
     )
     privacy_can_classify = fields.Boolean(compute="_compute_privacy_can_classify")
+    privacy_can_reveal = fields.Boolean(
+        compute="_compute_privacy_can_reveal",
+        help="Some fields are masked for you here and you may reveal them.",
+    )
     privacy_sensitivity_declared = fields.Selection(
         SENSITIVITY,
         string="Declared Sensitivity",
@@ -196,6 +200,26 @@ class ResPartner(models.Model):
         can = self._privacy_user_can_classify()
         for partner in self:
             partner.privacy_can_classify = can
+
+    @api.depends_context("uid")
+    def _compute_privacy_can_reveal(self):
+        revealable = self.env["privacy.reveal.wizard"]._revealable_policies()
+        fnames = revealable.mapped("field_name")
+        masked = self._privacy_masked_ids(fnames) if fnames else {}
+        hidden = {rid for ids in masked.values() for rid in ids}
+        for partner in self:
+            partner.privacy_can_reveal = partner.id in hidden
+
+    def action_privacy_reveal(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reveal Protected Fields"),
+            "res_model": "privacy.reveal.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
 
     @api.depends("privacy_sensitivity_declared", *DATA_FIELD_SENSITIVITY)
     def _compute_privacy_sensitivity(self):
@@ -306,6 +330,40 @@ class ResPartner(models.Model):
             code = prefix.get(vals.get("industry_id")) or DEFAULT_INDUSTRY_CODE
             serial = sequence.next_by_code("privacy.customer.code")
             vals["privacy_code"] = f"{code}-{year}-{serial}"
+
+    # ------------------------------------------------------- field protection
+    @api.model
+    def _privacy_derived_fields(self):
+        derived = {
+            "email_formatted": "email",
+            "email_normalized": "email",
+            "contact_address": "street",
+            "contact_address_inline": "street",
+            "phone_sanitized": "phone",
+        }
+        return {k: v for k, v in derived.items() if k in self._fields}
+
+    @api.depends_context("show_email", "show_vat", "show_address", "uid")
+    def _compute_display_name(self):
+        super()._compute_display_name()
+        shown = {"show_email": "email", "show_vat": "vat", "show_address": "street"}
+        asked = [f for key, f in shown.items() if self.env.context.get(key)]
+        if not asked:
+            return
+        masked = self._privacy_masked_ids(asked)
+        hidden = {rid for ids in masked.values() for rid in ids}
+        if not hidden:
+            return
+        plain = self.with_context(show_email=False, show_vat=False, show_address=False)
+        for partner, bare in zip(self, plain, strict=True):
+            if partner.id not in hidden:
+                continue
+            name = bare.display_name
+            if "email" in asked and partner.email:
+                name = f"{name} <{partner._privacy_mask_value('email', partner.email)}>"
+            if "vat" in asked and partner.vat:
+                name = f"{name} ‒ {partner._privacy_mask_value('vat', partner.vat)}"
+            partner.display_name = name
 
     # ------------------------------------------------------------------ access
     @api.model

@@ -511,3 +511,9 @@ def mask(fmt, value, **opts):
     """
     masker = MASKERS.get(fmt, mask_generic) if isinstance(fmt, str) else mask_generic
     return masker(value, **opts)
+
+
+def looks_masked(value):
+    """Whether ``value`` carries the mask character: such a value came from a
+    masked read and is never real data to store."""
+    return isinstance(value, str) and "*" in value

@@ -190,3 +190,19 @@ def is_valid_email(value):
         return _valid_email_local(local) and _valid_email_domain(domain)
     except Exception:
         return False
+
+
+def phone_digit_variants(value, region="CN"):
+    """Digit strings a stored phone may have for the number ``value``: its
+    E.164 digits and its national digits (e.g. 8613800138000, 13800138000).
+    Empty when ``value`` is not a valid phone number."""
+    e164 = normalize_phone(value, region=region)
+    if not e164:
+        return set()
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return set()
+    national = str(number.national_number)
+    # trunk prefix: numbers are often stored as dialled at home (010 ...)
+    return {e164.lstrip("+"), national, "0" + national}

@@ -1,0 +1,189 @@
+# Copyright 2026 Customer Privacy for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""The field policy registry (SPEC §5): which field of which model is
+protected, how it is masked and who sees it clear.
+
+Policies are read on every protected read, so they are served from an
+ormcache keyed by model name; any change to a policy clears that cache in
+every worker, so a new policy takes effect at once, with no code and no
+restart. Models without a policy cost one frozenset lookup."""
+
+from collections import namedtuple
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import ValidationError
+
+from ..tools.masking import MASKERS
+
+MASK_FORMATS = [
+    ("phone", "Phone number"),
+    ("email", "E-mail address"),
+    ("address", "Address"),
+    ("name", "Person name"),
+    ("resident_id", "Resident ID number"),
+    ("bank_card", "Bank card number"),
+    ("generic", "First and last character"),
+    ("full", "Fully hidden"),
+]
+
+# What the hot path needs of a policy, detached from the ORM.
+Policy = namedtuple(
+    "Policy",
+    "field sensitivity mask_format clear_group_ids reveal_group_ids "
+    "allow_partial_search only_individuals encrypted",
+)
+
+
+class PrivacyFieldPolicy(models.Model):
+    _name = "privacy.field.policy"
+    _description = "Field Protection Policy"
+    _order = "model_name, sequence, field_name"
+
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    model_id = fields.Many2one(
+        "ir.model", string="Model", required=True, ondelete="cascade", index=True
+    )
+    model_name = fields.Char(
+        string="Model Name", related="model_id.model", store=True, index=True
+    )
+    field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Field",
+        required=True,
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('char', 'text'))]",
+    )
+    field_name = fields.Char(string="Field Name", related="field_id.name", store=True)
+    sensitivity = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        required=True,
+        default="medium",
+    )
+    mask_format = fields.Selection(
+        MASK_FORMATS, string="Masking", required=True, default="generic"
+    )
+    encrypted = fields.Boolean(
+        readonly=True,
+        help="Stored only as ciphertext, a masked form and a blind index. Set by "
+        "the fields that are built encrypted (identity document, bank card).",
+    )
+    clear_group_ids = fields.Many2many(
+        "res.groups",
+        "privacy_field_policy_clear_group_rel",
+        "policy_id",
+        "group_id",
+        string="See Clear",
+        help="Members see this field in clear; everyone else sees it masked "
+        "unless a reveal or an approved request grants them access. Data "
+        "administrators always see it clear.",
+    )
+    reveal_group_ids = fields.Many2many(
+        "res.groups",
+        "privacy_field_policy_reveal_group_rel",
+        "policy_id",
+        "group_id",
+        string="May Reveal",
+        help="Members may reveal this field on one customer for a limited time, "
+        "giving a reason. High-sensitivity fields are only opened by approved "
+        "usage requests.",
+    )
+    allow_partial_search = fields.Boolean(
+        help="Allow 'contains' and prefix searches on this field to users who "
+        "see it masked. Off by default: partial search would let them guess "
+        "the value character by character."
+    )
+    only_individuals = fields.Boolean(
+        string="Individuals Only",
+        help="Protect the field only on individuals, not on companies (e.g. the "
+        "tax ID of a company is public).",
+    )
+
+    _sql_constraints = [
+        (
+            "field_unique",
+            "unique(field_id)",
+            "A field has one protection policy.",
+        ),
+    ]
+
+    @api.constrains("model_id", "field_id", "sensitivity", "reveal_group_ids")
+    def _check_policy(self):
+        for policy in self:
+            if policy.field_id.model_id != policy.model_id:
+                raise ValidationError(
+                    self.env._(
+                        "Field %(field)s does not belong to model %(model)s.",
+                        field=policy.field_id.name,
+                        model=policy.model_id.model,
+                    )
+                )
+            if policy.field_id.ttype not in ("char", "text"):
+                raise ValidationError(
+                    self.env._(
+                        "Only text fields can be masked; %(field)s is a %(type)s "
+                        "field.",
+                        field=policy.field_id.name,
+                        type=policy.field_id.ttype,
+                    )
+                )
+            if policy.sensitivity == "high" and policy.reveal_group_ids:
+                raise ValidationError(
+                    self.env._(
+                        "High-sensitivity fields are opened only by approved usage "
+                        "requests, never by a reveal: clear 'May Reveal' on %(field)s.",
+                        field=policy.field_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------ cache
+    @api.model_create_multi
+    def create(self, vals_list):
+        policies = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return policies
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
+    @api.model
+    @tools.ormcache()
+    def _protected_models(self):
+        # sudo: the registry is configuration, read on behalf of every user
+        self.env.cr.execute(
+            "SELECT DISTINCT model_name FROM privacy_field_policy WHERE active"
+        )
+        return frozenset(row[0] for row in self.env.cr.fetchall())
+
+    @api.model
+    @tools.ormcache("model_name")
+    def _policies_cached(self, model_name):
+        policies = self.sudo().search([("model_name", "=", model_name)])
+        return {
+            p.field_name: Policy(
+                field=p.field_name,
+                sensitivity=p.sensitivity,
+                mask_format=p.mask_format if p.mask_format in MASKERS else "generic",
+                clear_group_ids=frozenset(p.clear_group_ids.ids),
+                reveal_group_ids=frozenset(p.reveal_group_ids.ids),
+                allow_partial_search=p.allow_partial_search,
+                only_individuals=p.only_individuals,
+                encrypted=p.encrypted,
+            )
+            for p in policies
+            if p.field_name in self.env[model_name]._fields
+        }
+
+    @api.model
+    def _get_policies(self, model_name):
+        """{field name: Policy} of the active policies of ``model_name``."""
+        if model_name not in self._protected_models():
+            return {}
+        return self._policies_cached(model_name)
