@@ -12,7 +12,22 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "installable": True,
-    "depends": ["customer_privacy"],
+    "depends": ["customer_privacy", "resource", "mail"],
     "external_dependencies": {"python": ["cryptography", "phonenumbers"]},
-    "data": [],
+    "data": [
+        "security/privacy_audit_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "data/privacy_audit_rule_data.xml",
+        "views/privacy_audit_log_views.xml",
+        "views/privacy_audit_alert_views.xml",
+        "wizards/privacy_audit_report_wizard_views.xml",
+        "views/menus.xml",
+        "report/inspection_report.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_privacy_audit/static/src/js/tours/*.js",
+        ],
+    },
 }
