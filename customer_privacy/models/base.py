@@ -6,32 +6,72 @@ Business logic keeps reading real values (``record.email``); only the output
 paths are filtered, for users who are not cleared:
 
 - ``_read_format``: read, search_read, web_read, web_search_read, and the
-  values returned by onchange (which go through web_read);
-- ``_export_rows``: export_data and the export dialog;
-- ``read_group``: group labels and the group domains (web_read_group);
-- ``_search_display_name`` / ``_condition_to_sql``: no partial search on a
-  protected field (the search oracle), exact search still works;
+  values returned by onchange (which go through web_read), for saved and new
+  records alike;
+- ``_export_rows``: export_data and the export dialog, through relations too;
+- ``read_group``: group labels, group domains (web_read_group) and aggregates;
+- ``_search_display_name`` / ``_condition_to_sql`` / ``_order_field_to_sql``:
+  no partial, range or sort-order search on a protected field (the search
+  oracle), exact search still works (phones compared as numbers);
 - ``create`` / ``write``: a masked value sent back never overwrites the real one.
 
+Each access is also announced through ``_privacy_notify_access``, which
+``customer_privacy_audit`` records.
+
 Each hook starts with one frozenset lookup, so models without a policy pay
-(almost) nothing."""
+(almost) nothing. Environments in superuser mode are business logic: they see
+and store real values."""
 
 import re
+from collections import defaultdict
 
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
-from odoo.models import NewId
+from odoo.models import NewId, regex_field_agg
 from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools import masking
 from ..tools.validation import normalize_phone, phone_digit_variants
 
-PARTIAL_OPERATORS = {"like", "ilike", "not like", "not ilike", "=like", "=ilike"}
+PARTIAL_OPERATORS = frozenset(
+    {"like", "ilike", "not like", "not ilike", "=like", "=ilike"}
+)
+# comparing a protected value with bounds finds it by bisection
+RANGE_OPERATORS = frozenset({"<", ">", "<=", ">="})
+EXACT_LIKE_OPERATORS = frozenset({"=like", "=ilike"})
+PHONE_EXACT_OPERATORS = frozenset({"=", "!=", "in", "not in"})
+# aggregates that tell counts, never values
+COUNT_AGGREGATES = frozenset({"count", "count_distinct"})
 WILDCARD = re.compile(r"[%_]")
 LEVEL_RANK = {"low": 0, "medium": 1, "high": 2}
 DATA_ADMIN = "customer_privacy.group_privacy_data_admin"
 USER_GROUP = "customer_privacy.group_privacy_user"
+ONCHANGE_INPUT = "privacy_onchange_values"
+
+
+class OnchangeInput(dict):
+    """The values a user sent to an onchange. Only ``onchange`` builds one; a
+    context sent by a client is JSON and can never hold this type, so a read
+    cannot pass itself off as the echo of the user's own input."""
+
+
+class Visibility:
+    """Who sees what of a set of records, for the protected fields read:
+
+    - ``masked``: {field: ids shown masked};
+    - ``granted``: {field: ids shown clear through an access grant};
+    - ``role``: fields the user sees clear by role, on every record."""
+
+    __slots__ = ("granted", "masked", "role")
+
+    def __init__(self, masked=None, granted=None, role=()):
+        self.masked = masked or {}
+        self.granted = granted or {}
+        self.role = set(role)
+
+    def __bool__(self):
+        return bool(self.masked or self.granted or self.role)
 
 
 class Base(models.AbstractModel):
@@ -48,9 +88,26 @@ class Base(models.AbstractModel):
 
     @api.model
     def _privacy_derived_fields(self):
-        """{computed copy: protected source field} masked with their source
-        (e.g. email_formatted follows email)."""
+        """{computed copy: protected source field, or a tuple of them} masked
+        with their source (e.g. email_formatted follows email). A copy of
+        several fields is clear only where all of them are."""
         return {}
+
+    @api.model
+    def _privacy_sources(self, fname, derived=None):
+        """The protected fields ``fname`` shows: itself or what it copies."""
+        if derived is None:
+            derived = self._privacy_derived_fields()
+        source = derived.get(fname, fname)
+        return (source,) if isinstance(source, str) else tuple(source)
+
+    @api.model
+    def _privacy_field_policies(self, fname, policies, derived=None):
+        return [
+            policies[source]
+            for source in self._privacy_sources(fname, derived)
+            if source in policies
+        ]
 
     @api.model
     def _privacy_partner_field(self):
@@ -66,59 +123,87 @@ class Base(models.AbstractModel):
             return True
         return bool(policy.clear_group_ids.intersection(user.groups_id.ids))
 
-    def _privacy_masked_ids(self, fnames):
-        """{field name: set of record ids (or NewIds) to mask} for the current
-        user, for the protected fields among ``fnames`` and their copies."""
+    def _privacy_visibility(self, fnames):
+        """:class:`Visibility` of the protected fields among ``fnames`` (and
+        their copies) on the records of ``self``, new records included."""
         policies = self._privacy_policies()
         if not policies:
-            return {}
+            return Visibility()
         derived = self._privacy_derived_fields()
-        wanted = {}
+        role, wanted = set(), {}
         for fname in fnames:
-            source = derived.get(fname, fname)
-            policy = policies.get(source)
-            if policy and not self._privacy_user_cleared(policy):
-                wanted[fname] = policy
+            field_policies = self._privacy_field_policies(fname, policies, derived)
+            if not field_policies:
+                continue
+            uncleared = [p for p in field_policies if not self._privacy_user_cleared(p)]
+            if uncleared:
+                wanted[fname] = uncleared
+            else:
+                role.add(fname)
         if not wanted:
-            return {}
-        masked = {fname: set() for fname in wanted}
-        records = [r for r in self if r.id]
+            return Visibility(role=role)
+        records = list(self)
         grants = self._privacy_grants_by_record(records)
-        individuals = self._privacy_individual_ids(records)
+        companies = set()
+        if any(p.only_individuals for ps in wanted.values() for p in ps):
+            companies = self._privacy_company_ids(records)
+        masked = {fname: set() for fname in wanted}
+        granted = {fname: set() for fname in wanted}
         for record in records:
             rid = record.id
             real_id = rid.origin if isinstance(rid, NewId) else rid
-            for fname, policy in wanted.items():
-                if policy.only_individuals and real_id not in individuals:
-                    continue
-                if real_id and self._privacy_grant_covers(
-                    grants.get(real_id, ()), derived.get(fname, fname), policy
-                ):
-                    continue
-                masked[fname].add(rid)
-        return masked
+            record_grants = grants.get(real_id, ()) if real_id else ()
+            for fname, uncleared in wanted.items():
+                states = {
+                    self._privacy_policy_state(
+                        policy, rid in companies, record_grants
+                    )
+                    for policy in uncleared
+                }
+                if "masked" in states:
+                    masked[fname].add(rid)
+                elif "granted" in states:
+                    granted[fname].add(rid)
+        return Visibility(masked, granted, role)
 
-    def _privacy_individual_ids(self, records):
+    @staticmethod
+    def _privacy_policy_state(policy, is_company, grants):
+        """'open' (not protected here), 'granted' or 'masked'."""
+        if policy.only_individuals and is_company:
+            return "open"
+        for fnames, level in grants:
+            if fnames is not None:
+                if policy.field in fnames:
+                    return "granted"
+            elif LEVEL_RANK[level] >= LEVEL_RANK[policy.sensitivity]:
+                return "granted"
+        return "masked"
+
+    def _privacy_masked_ids(self, fnames):
+        """{field name: set of record ids (or NewIds) to mask} for the current
+        user, for the protected fields among ``fnames`` and their copies."""
+        return {f: ids for f, ids in self._privacy_visibility(fnames).masked.items() if ids}
+
+    def _privacy_company_ids(self, records):
         if "is_company" not in self._fields:
-            return {r.id for r in records}
-        return {
-            (r.id.origin if isinstance(r.id, NewId) else r.id)
-            for r in records
-            if not r.is_company
-        }
+            return set()
+        # sudo: whether a record is a company decides what is protected on it,
+        # whoever formats it (the chatter formats trackings of any record)
+        return {r.id for r in records if r.sudo().is_company}
 
     def _privacy_grants_by_record(self, records):
         link = self._privacy_partner_field() if self._name != "res.partner" else "id"
         if not link:
             return {}
-        by_partner = {}
+        by_partner = defaultdict(list)
         for record in records:
             rid = record.id.origin if isinstance(record.id, NewId) else record.id
             if not rid:
                 continue
-            partner_id = rid if link == "id" else record[link].id
+            # sudo: the link only tells whose grants apply
+            partner_id = rid if link == "id" else record.sudo()[link].id
             if partner_id:
-                by_partner.setdefault(partner_id, []).append(rid)
+                by_partner[partner_id].append(rid)
         if not by_partner:
             return {}
         # sudo: users may not read grants, but theirs decide what they see
@@ -134,31 +219,17 @@ class Base(models.AbstractModel):
             for rid in rids
         }
 
-    @staticmethod
-    def _privacy_grant_covers(grants, fname, policy):
-        for fnames, level in grants:
-            if fnames is not None:
-                if fname in fnames:
-                    return True
-            elif LEVEL_RANK[level] >= LEVEL_RANK[policy.sensitivity]:
-                return True
-        return False
-
     def _privacy_mask_value(self, fname, value):
-        policies = self._privacy_policies()
-        source = self._privacy_derived_fields().get(fname, fname)
-        policy = policies.get(source)
-        if not value or not isinstance(value, str) or not policy:
+        if not value or not isinstance(value, str):
             return value
-        if fname == "email_formatted":
-            name, _sep, rest = value.rpartition("<")
-            email = rest.rstrip(">")
-            return (
-                f"{name}<{masking.mask('email', email)}>"
-                if name
-                else masking.mask("email", email)
-            )
-        fmt = "address" if fname.startswith("contact_address") else policy.mask_format
+        policies = self._privacy_field_policies(fname, self._privacy_policies())
+        if not policies:
+            return value
+        fmt = policies[0].mask_format
+        if fmt == "email" and value.endswith(">") and "<" in value:
+            # a formatted address: '"Name" <email>' keeps its name
+            name, _sep, email = value[:-1].rpartition("<")
+            return f"{name}<{masking.mask('email', email)}>"
         return masking.mask(fmt, value)
 
     @api.model
@@ -166,18 +237,46 @@ class Base(models.AbstractModel):
         """The point where an access to protected data happens. Does nothing
         here; ``customer_privacy_audit`` records it in the access log."""
 
+    def _privacy_notify_views(self, visibility):
+        """Announce what ``self`` showed of its protected fields: clear by
+        role, clear by grant, masked."""
+        if not visibility:
+            return
+        if visibility.role:
+            self._privacy_notify_access(
+                "view_clear", self, sorted(visibility.role), origin="role"
+            )
+        for action, by_field, origin in (
+            ("view_clear", visibility.granted, "grant"),
+            ("view_masked", visibility.masked, None),
+        ):
+            ids = {rid for rids in by_field.values() for rid in rids}
+            if ids:
+                self._privacy_notify_access(
+                    action,
+                    self.browse([r for r in self._ids if r in ids]),
+                    sorted(f for f, rids in by_field.items() if rids),
+                    origin=origin,
+                )
+
     # --------------------------------------------------------- read paths
     def _read_format(self, fnames, load="_classic_read"):
         result = super()._read_format(fnames, load=load)
-        masked = self._privacy_masked_ids(fnames)
+        if not result or not self._privacy_policies():
+            return result
+        visibility = self._privacy_visibility(fnames)
+        masked = {f: ids for f, ids in visibility.masked.items() if ids}
         if masked:
-            user_values = self.env.context.get("privacy_onchange_values") or {}
+            user_input = self.env.context.get(ONCHANGE_INPUT)
+            if not isinstance(user_input, OnchangeInput):
+                user_input = {}
             for vals in result:
                 for fname, ids in masked.items():
                     if vals["id"] in ids and fname in vals:
-                        if self._privacy_is_user_input(fname, vals[fname], user_values):
+                        if self._privacy_is_user_input(fname, vals[fname], user_input):
                             continue
                         vals[fname] = self._privacy_mask_value(fname, vals[fname])
+        self._privacy_notify_views(visibility)
         return result
 
     def _privacy_is_user_input(self, fname, value, user_values):
@@ -198,24 +297,25 @@ class Base(models.AbstractModel):
 
     def onchange(self, values, field_names, fields_spec):
         if self._privacy_policies():
-            self = self.with_context(privacy_onchange_values=values)
+            self = self.with_context(**{ONCHANGE_INPUT: OnchangeInput(values)})
         return super().onchange(values, field_names, fields_spec)
 
+    # --------------------------------------------------------------- export
     def _export_rows(self, fields, *, _is_toplevel_call=True):
+        if _is_toplevel_call:
+            self._privacy_check_export(fields)
         policies = self._privacy_policies()
         if not policies:
             return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
-        derived = self._privacy_derived_fields()
         columns = {
             i: path[0]
             for i, path in enumerate(fields)
-            if len(path) == 1 and derived.get(path[0], path[0]) in policies
+            if len(path) == 1 and self._privacy_field_policies(path[0], policies)
         }
         if not columns:
             return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
-        if _is_toplevel_call:
-            self._privacy_check_export(columns.values(), policies)
-        masked = self._privacy_masked_ids(set(columns.values()))
+        visibility = self._privacy_visibility(set(columns.values()))
+        masked = visibility.masked
         # An extra '.id' column tells which output line is which record's main
         # line (sub-lines of one2many values leave it empty).
         lines = super()._export_rows(
@@ -231,26 +331,49 @@ class Base(models.AbstractModel):
                     line[i] = self._privacy_mask_value(fname, line[i])
         return lines
 
-    def _privacy_check_export(self, fnames, policies):
-        """Collectors cannot export medium or high fields, even masked
-        (SPEC §3: 录入-提交 only)."""
-        user = self.env.user
-        if user.has_group(USER_GROUP) or user.has_group(DATA_ADMIN):
-            return
-        derived = self._privacy_derived_fields()
-        blocked = sorted(
-            f
-            for f in fnames
-            if policies[derived.get(f, f)].sensitivity in ("medium", "high")
-        )
-        if blocked:
-            raise AccessError(
-                self.env._(
-                    "Your role may not export protected customer data (%(fields)s).",
-                    fields=", ".join(self._fields[f].string for f in blocked),
-                )
-            )
+    def _privacy_path_policies(self, path):
+        """The policies protecting the field at the end of ``path`` (a list of
+        field names through relations), for the current user."""
+        model = self
+        for name in path[:-1]:
+            field = model._fields.get(name)
+            if not field or not field.relational:
+                return []
+            model = self.env[field.comodel_name]
+        if not path or path[-1] in ("id", ".id"):
+            return []
+        return model._privacy_field_policies(path[-1], model._privacy_policies())
 
+    def _privacy_check_export(self, fields):
+        """Collectors (and auditors) cannot export medium or high fields, even
+        masked, on this model or through a relation (SPEC §3: 录入-提交
+        only). Others' exports are announced."""
+        protected = {
+            "/".join(path): self._privacy_path_policies(path)
+            for path in fields
+            if path
+        }
+        protected = {column: ps for column, ps in protected.items() if ps}
+        if not protected:
+            return
+        user = self.env.user
+        if not (user.has_group(USER_GROUP) or user.has_group(DATA_ADMIN)):
+            blocked = sorted(
+                column
+                for column, policies in protected.items()
+                if any(p.sensitivity in ("medium", "high") for p in policies)
+            )
+            if blocked:
+                raise AccessError(
+                    self.env._(
+                        "Your role may not export protected customer data "
+                        "(%(fields)s).",
+                        fields=", ".join(blocked),
+                    )
+                )
+        self._privacy_notify_access("export", self, sorted(protected))
+
+    # ----------------------------------------------------------- read_group
     @api.model
     def read_group(
         self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
@@ -269,46 +392,99 @@ class Base(models.AbstractModel):
             return result
         groupbys = [groupby] if isinstance(groupby, str) else list(groupby or [])
         active = groupbys[:1] if lazy else groupbys
-        protected = [
-            g
-            for g in active
-            if g in policies and not self._privacy_user_cleared(policies[g])
-        ]
-        for gb in protected:
+        hidden = [g for g in active if self._privacy_hidden_field(g, policies)]
+        for gb in hidden:
             # The group domain would carry the clear value back to the
             # client: replace that term by the ids of the group's records.
             ids_by_value = dict(self._read_group(domain, [gb], ["id:array_agg"]))
             for group in result:
                 value = group.get(gb)
-                if value:
-                    group[gb] = masking.mask(policies[gb].mask_format, value)
+                if not value:
+                    continue
+                group[gb] = self._privacy_mask_value(gb, value)
                 if "__domain" in group:
                     group["__domain"] = [
-                        ("id", "in", ids_by_value.get(value or False, []))
+                        ("id", "in", ids_by_value.get(value, []))
                         if isinstance(term, (list, tuple)) and term[0] == gb
                         else term
                         for term in group["__domain"]
                     ]
+            self._privacy_notify_access(
+                "view_masked",
+                self.browse({i for ids in ids_by_value.values() for i in ids}),
+                [gb],
+            )
+        self._privacy_mask_aggregates(result, fields, policies)
         return result
+
+    def _privacy_hidden_field(self, fname, policies):
+        """Whether ``fname`` shows a protected field the user is not cleared
+        for (whatever the record)."""
+        return any(
+            not self._privacy_user_cleared(policy)
+            for policy in self._privacy_field_policies(fname, policies)
+        )
+
+    def _privacy_mask_aggregates(self, groups, fields, policies):
+        """``email:array_agg`` or ``max(phone)`` would list the values of a
+        whole group: they are masked; counts stay as they are."""
+        hidden = {}
+        for spec in fields or ():
+            match = regex_field_agg.match(spec)
+            if not match:
+                continue
+            name, func, fname = match.groups()
+            fname = fname or name
+            if func and func not in COUNT_AGGREGATES:
+                if self._privacy_hidden_field(fname, policies):
+                    hidden[name] = fname
+        for group in groups:
+            for name, fname in hidden.items():
+                value = group.get(name)
+                if isinstance(value, list):
+                    group[name] = [self._privacy_mask_value(fname, v) for v in value]
+                elif isinstance(value, str):
+                    group[name] = self._privacy_mask_value(fname, value)
+
+    def _read_group_orderby(self, order, groupby_terms, query):
+        # Groups sorted by a protected value tell its rank among values the
+        # user chooses (an oracle): they sort by presence only.
+        policies = self._privacy_policies()
+        if policies and groupby_terms:
+            groupby_terms = {
+                spec: (
+                    SQL("(%s IS NULL)", sql)
+                    if self._privacy_hidden_field(spec.split(":")[0], policies)
+                    else sql
+                )
+                for spec, sql in groupby_terms.items()
+            }
+        return super()._read_group_orderby(order, groupby_terms, query)
 
     # -------------------------------------------------------------- search
     @api.model
     def _search_display_name(self, operator, value):
-        policies = self._privacy_policies()
         names = self._rec_names_search
-        if not policies or not names or operator not in PARTIAL_OPERATORS:
+        if (
+            not names
+            or operator not in PARTIAL_OPERATORS
+            or not value
+            or not self._privacy_policies()
+        ):
             return super()._search_display_name(operator, value)
         allowed = [
             fname
             for fname in names
-            if fname.split(".")[0] not in policies
-            or policies[fname.split(".")[0]].allow_partial_search
-            or self._privacy_user_cleared(policies[fname.split(".")[0]])
+            if not any(
+                not policy.allow_partial_search
+                and not self._privacy_user_cleared(policy)
+                for policy in self._privacy_path_policies(fname.split("."))
+            )
         ]
         if len(allowed) == len(names):
             return super()._search_display_name(operator, value)
-        if not allowed:
-            return expression.FALSE_DOMAIN
+        # the name search looks only into the fields the user may search
+        # partially (an e-mail fragment must not find its customer)
         aggregator = (
             expression.AND
             if operator in expression.NEGATIVE_TERM_OPERATORS
@@ -322,100 +498,160 @@ class Base(models.AbstractModel):
         policies = self._privacy_policies()
         if not policies:
             return None
-        policy = policies.get(self._privacy_derived_fields().get(fname, fname))
-        if policy and not self._privacy_user_cleared(policy):
-            return policy
+        for policy in self._privacy_field_policies(fname, policies):
+            if not self._privacy_user_cleared(policy):
+                return policy
         return None
 
     def _privacy_check_search(self, fname, operator, value):
-        """Refuse partial search on a protected field: it would let a user
-        guess the value one character at a time. Exact search stays open."""
+        """Refuse partial and range search on a protected field: it would let
+        a user guess the value one character at a time. Exact search stays
+        open. Returns the policy limiting the search, if any."""
         policy = self._privacy_search_policy(fname)
+        if not policy:
+            return None
+        exact_like = (
+            operator in EXACT_LIKE_OPERATORS
+            and isinstance(value, str)
+            and not WILDCARD.search(value)
+        )
+        partial = operator in PARTIAL_OPERATORS and not exact_like
         if (
-            policy
-            and operator in PARTIAL_OPERATORS
-            and not policy.allow_partial_search
-            and not (
-                operator in ("=like", "=ilike")
-                and isinstance(value, str)
-                and not WILDCARD.search(value)
-            )
-        ):
+            partial and not policy.allow_partial_search
+        ) or operator in RANGE_OPERATORS:
             raise UserError(
                 self.env._(
                     "You may only search %(field)s by its exact value: it is "
                     "protected personal data.",
-                    field=self._fields[fname].string,
+                    field=self._fields[fname]._description_string(self.env),
                 )
             )
         return policy
 
     def _condition_to_sql(self, alias, fname, operator, value, query):
-        policy = self._privacy_check_search(fname, operator, value)
-        if policy and operator == "=" and policy.mask_format == "phone" and value:
-            return self._privacy_phone_condition(alias, fname, value, query)
+        policies = self._privacy_policies()
+        field_policies = policies and self._privacy_field_policies(fname, policies)
+        if field_policies:
+            self._privacy_check_search(fname, operator, value)
+            self._privacy_notify_access("search", self.browse(), [fname])
+            if (
+                field_policies[0].mask_format == "phone"
+                and operator in PHONE_EXACT_OPERATORS
+            ):
+                condition = self._privacy_phone_condition(
+                    alias, fname, operator, value, query
+                )
+                if condition is not None:
+                    return condition
         return super()._condition_to_sql(alias, fname, operator, value, query)
 
-    def _privacy_phone_condition(self, alias, fname, value, query):
+    def _privacy_phone_condition(self, alias, fname, operator, value, query):
         """Exact phone search compares numbers, not their formatting: the
-        stored digits must be the E.164 or the national digits of ``value``."""
-        variants = phone_digit_variants(value)
-        if not variants:
-            return super()._condition_to_sql(alias, fname, "=", value, query)
-        return SQL(
+        stored digits must be the E.164, international or national digits of
+        the value. None when the value is not a list of phone numbers."""
+        values = value if operator in ("in", "not in") else [value]
+        if not isinstance(values, (list, tuple, set)) or not values:
+            return None
+        variants = set()
+        for number in values:
+            e164 = isinstance(number, str) and normalize_phone(number)
+            if not e164:
+                return None
+            # E.164, national and trunk digits, and 00 + E.164 (dialled abroad)
+            variants |= phone_digit_variants(number) | {"00" + e164[1:]}
+        column = self._field_to_sql(alias, fname, query)
+        condition = SQL(
             "regexp_replace(COALESCE(%s, ''), '[^0-9]', '', 'g') = ANY(%s)",
-            self._field_to_sql(alias, fname, query),
-            list(variants),
+            column,
+            sorted(variants),
         )
+        if operator in expression.NEGATIVE_TERM_OPERATORS:
+            return SQL("(%s IS NULL OR NOT (%s))", column, condition)
+        return condition
+
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        # sorting by a protected value would rank it among values the user
+        # chooses (an oracle): it sorts by presence only
+        policies = self._privacy_policies()
+        field = self._fields.get(field_name)
+        if (
+            policies
+            and field
+            and field.store
+            and self._privacy_hidden_field(field_name, policies)
+        ):
+            return SQL(
+                "(%s IS NULL) %s %s",
+                self._field_to_sql(alias, field_name, query),
+                direction,
+                nulls,
+            )
+        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
 
     # ---------------------------------------------------------- write-back
     @api.model_create_multi
     def create(self, vals_list):
         policies = self._privacy_policies()
-        if policies:
-            for vals in vals_list:
-                for fname in list(vals):
-                    policy = policies.get(fname)
-                    if (
-                        policy
-                        and isinstance(vals[fname], str)
-                        and masking.looks_masked(vals[fname])
-                        and not self._privacy_user_cleared(policy)
-                    ):
-                        # a masked value copied from elsewhere is not data
-                        del vals[fname]
-        return super().create(vals_list)
+        if not policies:
+            return super().create(vals_list)
+        for vals in vals_list:
+            for fname in list(vals):
+                policy = policies.get(fname)
+                if (
+                    policy
+                    and masking.looks_masked(vals[fname])
+                    and not self._privacy_user_cleared(policy)
+                ):
+                    # a masked value copied from elsewhere is not data
+                    del vals[fname]
+        records = super().create(vals_list)
+        fnames = {f for vals in vals_list for f in vals if f in policies}
+        if fnames:
+            self._privacy_notify_access("create", records, sorted(fnames))
+        return records
 
     def write(self, vals):
         policies = self._privacy_policies()
-        if policies and any(f in policies for f in vals):
-            unchanged = self._privacy_masked_writebacks(vals, policies)
-            if unchanged:
-                return self._privacy_write_skipping(vals, unchanged)
+        if not policies or not any(f in policies for f in vals):
+            return super().write(vals)
+        unchanged = self._privacy_masked_writebacks(vals, policies)
+        self._privacy_notify_access(
+            "write", self, sorted(f for f in vals if f in policies)
+        )
+        if unchanged:
+            return self._privacy_write_skipping(vals, unchanged)
         return super().write(vals)
+
+    def unlink(self):
+        if self and self._privacy_policies():
+            self._privacy_notify_access("delete", self, [])
+        return super().unlink()
 
     def _privacy_masked_writebacks(self, vals, policies):
         """{field: records} where ``vals`` holds exactly the masked form of
-        the current value: writing it back would destroy the real value."""
-        fnames = [
-            f
-            for f in vals
-            if f in policies
-            and isinstance(vals[f], str)
-            and masking.looks_masked(vals[f])
-        ]
+        the current value: writing it back would destroy the real value.
+        Any other masked-looking value on a masked record is refused."""
+        fnames = [f for f in vals if f in policies and masking.looks_masked(vals[f])]
         if not fnames:
             return {}
         masked = self._privacy_masked_ids(fnames)
         unchanged = {}
         for fname in fnames:
             ids = masked.get(fname, set())
-            hits = self.filtered(
-                lambda r, f=fname, ids=ids: r.id in ids
-                and self._privacy_mask_value(f, r[f]) == vals[f]
+            hits = self.filtered(lambda r, ids=ids: r.id in ids)
+            same = hits.filtered(
+                lambda r, f=fname: self._privacy_mask_value(f, r[f]) == vals[f]
             )
-            if hits:
-                unchanged[fname] = hits
+            if hits - same:
+                raise UserError(
+                    self.env._(
+                        "%(field)s holds a masked value (with '*'): type the "
+                        "complete new value, or leave the field unchanged.",
+                        field=self._fields[fname]._description_string(self.env),
+                    )
+                )
+            if same:
+                unchanged[fname] = same
         return unchanged
 
     def _privacy_write_skipping(self, vals, unchanged):

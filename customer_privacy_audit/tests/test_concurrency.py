@@ -4,6 +4,7 @@
 and a chain that verifies."""
 
 import threading
+import uuid
 
 from odoo import api
 from odoo.tests import TransactionCase, tagged
@@ -17,13 +18,14 @@ READS = 200
 class TestConcurrentReads(TransactionCase):
     def test_8_sessions_x_200_reads_give_1600_rows_and_a_valid_chain(self):
         registry = self.registry
+        run = uuid.uuid4().hex[:8]  # the fixtures are committed: new names each run
         # committed fixtures: the threads use their own cursors
         with registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             users = [
                 new_test_user(
                     env,
-                    login=f"cp_conc_{i}",
+                    login=f"cp_conc_{run}_{i}",
                     groups="customer_privacy.group_privacy_user",
                 )
                 for i in range(THREADS)
