@@ -1,12 +1,16 @@
 from . import (
     base,
+    mail_thread_phone,
     mail_tracking_value,
     privacy_access_grant,
+    privacy_data_key,
     privacy_field_policy,
+    privacy_key_service,
     res_company,
     res_config_settings,
     res_groups,
     res_partner,
+    res_partner_identity,
     res_partner_industry,
     res_users,
 )

@@ -17,7 +17,7 @@ class Base(models.AbstractModel):
 
     @api.model
     def _privacy_notify_access(self, action, records, fnames, **info):
-        super()._privacy_notify_access(action, records, fnames, **info)
+        res = super()._privacy_notify_access(action, records, fnames, **info)
         data = self.env.cr.precommit.data
         buffer = data.get(BUFFER)
         if buffer is None:
@@ -40,3 +40,4 @@ class Base(models.AbstractModel):
                     entry["ids"][rid] = None
         entry["fields"].update(fnames or ())
         entry["count"] += info.get("count", 0)
+        return res

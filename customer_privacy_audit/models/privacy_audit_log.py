@@ -103,10 +103,11 @@ class PrivacyAuditLog(models.Model):
 
     # --------------------------------------------------------- append-only
     def init(self):
-        payload_new = ", ".join(f"NEW.{c}" for c in PAYLOAD)
-        payload_old = ", ".join(f"OLD.{c}" for c in PAYLOAD)
+        payload_new = SQL(", ").join(SQL("NEW.%s", SQL.identifier(c)) for c in PAYLOAD)
+        payload_old = SQL(", ").join(SQL("OLD.%s", SQL.identifier(c)) for c in PAYLOAD)
         self.env.cr.execute(
-            f"""
+            SQL(
+                """
             CREATE OR REPLACE FUNCTION privacy_audit_log_guard() RETURNS trigger AS $$
             BEGIN
                 IF TG_OP = 'DELETE' OR TG_OP = 'TRUNCATE' THEN
@@ -114,11 +115,11 @@ class PrivacyAuditLog(models.Model):
                        AND TG_OP = 'DELETE' AND OLD.row_hash IS NOT NULL THEN
                         RETURN OLD;
                     END IF;
-                    RAISE EXCEPTION 'privacy_audit_log is append-only: % refused', TG_OP
+                    RAISE EXCEPTION 'privacy_audit_log is append-only: %% refused', TG_OP
                         USING ERRCODE = 'insufficient_privilege';
                 END IF;
                 IF OLD.row_hash IS NULL AND NEW.row_hash IS NOT NULL
-                   AND ROW({payload_new}) IS NOT DISTINCT FROM ROW({payload_old}) THEN
+                   AND ROW(%s) IS NOT DISTINCT FROM ROW(%s) THEN
                     RETURN NEW;  -- sealing: chain columns set once, payload untouched
                 END IF;
                 RAISE EXCEPTION 'privacy_audit_log is append-only: UPDATE refused'
@@ -137,17 +138,20 @@ class PrivacyAuditLog(models.Model):
                 ON privacy_audit_log USING gin (res_ids jsonb_path_ops);
             CREATE INDEX IF NOT EXISTS privacy_audit_log_unsealed
                 ON privacy_audit_log (id) WHERE row_hash IS NULL;
-            """
+            """,
+                payload_new,
+                payload_old,
+            )
         )
 
     @api.model_create_multi
-    def create(self, vals_list):
+    def create(self, vals_list):  # pylint: disable=method-required-super
         raise AccessError(self.env._("The access log is written by the system only."))
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         raise AccessError(self.env._("The access log cannot be changed."))
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super
         raise AccessError(
             self.env._(
                 "The access log cannot be deleted; the retention purge removes "
