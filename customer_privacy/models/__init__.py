@@ -1,5 +1,6 @@
 from . import (
     base,
+    mail_thread,
     mail_thread_phone,
     mail_tracking_value,
     privacy_access_grant,

@@ -18,14 +18,18 @@ paths are filtered, for users who are not cleared:
 Each access is also announced through ``_privacy_notify_access``, which
 ``customer_privacy_audit`` records.
 
-Each hook starts with one frozenset lookup, so models without a policy pay
-(almost) nothing. Environments in superuser mode are business logic: they see
-and store real values."""
+Each hook starts with one cached lookup of the model's policies (an empty
+dict for most models), so models without a policy pay (almost) nothing.
+Environments in superuser mode are business logic: they see and store real
+values. Only ``_read_format``, whose output always goes to a client, masks in
+sudo too, for the user of the request (the chatter reads partners in sudo)."""
 
 import re
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from odoo import api, models
+from odoo import SUPERUSER_ID, api, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.models import NewId, regex_field_agg
 from odoo.osv import expression
@@ -48,6 +52,9 @@ LEVEL_RANK = {"low": 0, "medium": 1, "high": 2}
 DATA_ADMIN = "customer_privacy.group_privacy_data_admin"
 USER_GROUP = "customer_privacy.group_privacy_user"
 ONCHANGE_INPUT = "privacy_onchange_values"
+# {(model, field, su): policies} while one batch of values is masked: resolving
+# the policies once per field, not once per value
+_MASK_POLICIES = ContextVar("customer_privacy_mask_policies", default=None)
 
 
 class OnchangeInput(dict):
@@ -79,12 +86,44 @@ class Base(models.AbstractModel):
 
     # ----------------------------------------------------------- clearance
     def _privacy_policies(self):
+        """{field name: Policy} protecting this model's fields for the
+        current user: its own policies and those of the protected fields its
+        related fields show (``mail.followers.email`` is a partner's email).
+        Empty in superuser mode: business logic sees real values."""
         if self.env.su:
             return {}
         registry = self.env.registry
         if "privacy.field.policy" not in registry or not registry.loaded:
             return {}
-        return self.env["privacy.field.policy"]._get_policies(self._name)
+        return self._privacy_model_policies()
+
+    @api.model
+    @tools.ormcache()
+    def _privacy_model_policies(self):
+        # cached per model; any change of a policy clears the registry cache
+        Policy = self.env["privacy.field.policy"]
+        policies = Policy._get_policies(self._name)
+        related = {}
+        for fname, field in self._fields.items():
+            target = field.related_field
+            # delegated fields (res.users' partner fields) are a user's own data
+            if not target or field.inherited or fname in policies:
+                continue
+            policy = Policy._get_policies(target.model_name).get(target.name)
+            if policy:
+                related[fname] = policy
+        return {**policies, **related} if related else policies
+
+    def _privacy_as_real_user(self):
+        """``self`` judged as the user behind the environment: in superuser
+        mode started by a user's request (the chatter reads partners in sudo
+        to send them to the browser), that user; None for the superuser
+        itself (crons, installation), who sees everything."""
+        if not self.env.su:
+            return self
+        if self.env.uid == SUPERUSER_ID:
+            return None
+        return self.sudo(False)
 
     @api.model
     def _privacy_derived_fields(self):
@@ -118,10 +157,19 @@ class Base(models.AbstractModel):
     def _privacy_user_cleared(self, policy):
         """Whether the current user sees ``policy``'s field clear everywhere,
         by role (not by a per-customer grant)."""
-        user = self.env.user
-        if self.env.su or user.has_group(DATA_ADMIN):
+        if self.env.su:
             return True
-        return bool(policy.clear_group_ids.intersection(user.groups_id.ids))
+        admin, group_ids = self._privacy_user_groups()
+        return admin or bool(policy.clear_group_ids & group_ids)
+
+    @api.model
+    def _privacy_user_groups(self):
+        """(data administrator?, group ids) of the current user."""
+        group_ids = frozenset(self.env.user._get_group_ids())
+        admin_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            DATA_ADMIN, raise_if_not_found=False
+        )
+        return admin_id in group_ids, group_ids
 
     def _privacy_visibility(self, fnames):
         """:class:`Visibility` of the protected fields among ``fnames`` (and
@@ -155,9 +203,7 @@ class Base(models.AbstractModel):
             record_grants = grants.get(real_id, ()) if real_id else ()
             for fname, uncleared in wanted.items():
                 states = {
-                    self._privacy_policy_state(
-                        policy, rid in companies, record_grants
-                    )
+                    self._privacy_policy_state(policy, rid in companies, record_grants)
                     for policy in uncleared
                 }
                 if "masked" in states:
@@ -182,26 +228,30 @@ class Base(models.AbstractModel):
     def _privacy_masked_ids(self, fnames):
         """{field name: set of record ids (or NewIds) to mask} for the current
         user, for the protected fields among ``fnames`` and their copies."""
-        return {f: ids for f, ids in self._privacy_visibility(fnames).masked.items() if ids}
+        return {
+            f: ids for f, ids in self._privacy_visibility(fnames).masked.items() if ids
+        }
 
     def _privacy_company_ids(self, records):
         if "is_company" not in self._fields:
             return set()
         # sudo: whether a record is a company decides what is protected on it,
         # whoever formats it (the chatter formats trackings of any record)
-        return {r.id for r in records if r.sudo().is_company}
+        return {
+            r.id for r in self.browse([r.id for r in records]).sudo() if r.is_company
+        }
 
     def _privacy_grants_by_record(self, records):
         link = self._privacy_partner_field() if self._name != "res.partner" else "id"
         if not link:
             return {}
         by_partner = defaultdict(list)
-        for record in records:
+        # sudo: the link only tells whose grants apply
+        for record in self.browse([r.id for r in records]).sudo():
             rid = record.id.origin if isinstance(record.id, NewId) else record.id
             if not rid:
                 continue
-            # sudo: the link only tells whose grants apply
-            partner_id = rid if link == "id" else record.sudo()[link].id
+            partner_id = rid if link == "id" else record[link].id
             if partner_id:
                 by_partner[partner_id].append(rid)
         if not by_partner:
@@ -222,7 +272,14 @@ class Base(models.AbstractModel):
     def _privacy_mask_value(self, fname, value):
         if not value or not isinstance(value, str):
             return value
-        policies = self._privacy_field_policies(fname, self._privacy_policies())
+        memo = _MASK_POLICIES.get()
+        key = (self._name, fname, self.env.su)
+        if memo is not None and key in memo:
+            policies = memo[key]
+        else:
+            policies = self._privacy_field_policies(fname, self._privacy_policies())
+            if memo is not None:
+                memo[key] = policies
         if not policies:
             return value
         fmt = policies[0].mask_format
@@ -231,6 +288,20 @@ class Base(models.AbstractModel):
             name, _sep, email = value[:-1].rpartition("<")
             return f"{name}<{masking.mask('email', email)}>"
         return masking.mask(fmt, value)
+
+    @staticmethod
+    @contextmanager
+    def _privacy_masking_batch():
+        """Within the block, ``_privacy_mask_value`` resolves each field's
+        policies once (a list masks hundreds of values of a few fields)."""
+        if _MASK_POLICIES.get() is not None:
+            yield
+            return
+        token = _MASK_POLICIES.set({})
+        try:
+            yield
+        finally:
+            _MASK_POLICIES.reset(token)
 
     @api.model
     def _privacy_notify_access(self, action, records, fnames, **info):
@@ -262,22 +333,52 @@ class Base(models.AbstractModel):
     # --------------------------------------------------------- read paths
     def _read_format(self, fnames, load="_classic_read"):
         result = super()._read_format(fnames, load=load)
-        if not result or not self._privacy_policies():
+        # what is formatted goes to a client: in sudo too, it is masked for
+        # the user of the request
+        records = self._privacy_as_real_user()
+        if not result or records is None or not records._privacy_policies():
             return result
-        visibility = self._privacy_visibility(fnames)
-        masked = {f: ids for f, ids in visibility.masked.items() if ids}
-        if masked:
-            user_input = self.env.context.get(ONCHANGE_INPUT)
-            if not isinstance(user_input, OnchangeInput):
-                user_input = {}
-            for vals in result:
-                for fname, ids in masked.items():
-                    if vals["id"] in ids and fname in vals:
-                        if self._privacy_is_user_input(fname, vals[fname], user_input):
-                            continue
-                        vals[fname] = self._privacy_mask_value(fname, vals[fname])
-        self._privacy_notify_views(visibility)
+        visibility = records._privacy_visibility(fnames)
+        if visibility.masked or visibility.granted:
+            records._privacy_hide_values(result, visibility)
+        records._privacy_notify_views(visibility)
         return result
+
+    def _privacy_hide_values(self, result, visibility):
+        """Mask in ``result`` (read values of ``self``) what the user may not
+        see. In an onchange (new records), a grant opens the customer's own
+        values only, not those copied from elsewhere (a parent's address)."""
+        masked = {f: ids for f, ids in visibility.masked.items() if ids}
+        onchanged = {
+            f: {rid for rid in ids if isinstance(rid, NewId)}
+            for f, ids in visibility.granted.items()
+        }
+        onchanged = {f: ids for f, ids in onchanged.items() if ids}
+        if not (masked or onchanged):
+            return
+        user_input = self.env.context.get(ONCHANGE_INPUT)
+        if not isinstance(user_input, OnchangeInput):
+            user_input = {}
+        masks = {}  # a list shows many equal values (cities, company phones)
+        with self._privacy_masking_batch():
+            for vals in result:
+                rid = vals["id"]
+                for fname in vals.keys() & (masked.keys() | onchanged.keys()):
+                    value = vals[fname]
+                    if rid in masked.get(fname, ()):
+                        hide = True
+                    elif rid in onchanged.get(fname, ()):
+                        origin_value = self.browse(rid.origin)[fname]
+                        hide = not self._privacy_same_value(fname, value, origin_value)
+                    else:
+                        continue
+                    if not hide or self._privacy_is_user_input(
+                        fname, value, user_input
+                    ):
+                        continue
+                    if (fname, value) not in masks:
+                        masks[fname, value] = self._privacy_mask_value(fname, value)
+                    vals[fname] = masks[fname, value]
 
     def _privacy_is_user_input(self, fname, value, user_values):
         """In an onchange, the value the user just typed comes back to them
@@ -285,14 +386,19 @@ class Base(models.AbstractModel):
         from another record - stays masked."""
         if fname not in user_values or not value:
             return False
-        sent = user_values[fname]
-        if sent == value:
+        return self._privacy_same_value(fname, user_values[fname], value)
+
+    def _privacy_same_value(self, fname, value, other):
+        """Whether two values of ``fname`` are the same data (phones: the
+        same number, however formatted)."""
+        if value == other:
             return True
-        policy = self._privacy_policies().get(fname)
-        if policy and policy.mask_format == "phone" and isinstance(sent, str):
-            return bool(normalize_phone(sent)) and normalize_phone(
-                sent
-            ) == normalize_phone(value)
+        if not (value and other and isinstance(value, str) and isinstance(other, str)):
+            return False
+        policies = self._privacy_field_policies(fname, self._privacy_policies())
+        if policies and policies[0].mask_format == "phone":
+            number = normalize_phone(value)
+            return bool(number) and number == normalize_phone(other)
         return False
 
     def onchange(self, values, field_names, fields_spec):
@@ -321,14 +427,15 @@ class Base(models.AbstractModel):
         lines = super()._export_rows(
             [*fields, [".id"]], _is_toplevel_call=_is_toplevel_call
         )
-        for line in lines:
-            rid = line.pop()
-            if not rid:
-                continue
-            rid = int(rid)
-            for i, fname in columns.items():
-                if rid in masked.get(fname, ()):
-                    line[i] = self._privacy_mask_value(fname, line[i])
+        with self._privacy_masking_batch():
+            for line in lines:
+                rid = line.pop()
+                if not rid:
+                    continue
+                rid = int(rid)
+                for i, fname in columns.items():
+                    if rid in masked.get(fname, ()):
+                        line[i] = self._privacy_mask_value(fname, line[i])
         return lines
 
     def _privacy_path_policies(self, path):
@@ -349,9 +456,7 @@ class Base(models.AbstractModel):
         masked, on this model or through a relation (SPEC §3: 录入-提交
         only). Others' exports are announced."""
         protected = {
-            "/".join(path): self._privacy_path_policies(path)
-            for path in fields
-            if path
+            "/".join(path): self._privacy_path_policies(path) for path in fields if path
         }
         protected = {column: ps for column, ps in protected.items() if ps}
         if not protected:
@@ -411,7 +516,7 @@ class Base(models.AbstractModel):
                     ]
             self._privacy_notify_access(
                 "view_masked",
-                self.browse({i for ids in ids_by_value.values() for i in ids}),
+                self.browse({i for v, ids in ids_by_value.items() if v for i in ids}),
                 [gb],
             )
         self._privacy_mask_aggregates(result, fields, policies)
@@ -508,17 +613,20 @@ class Base(models.AbstractModel):
         a user guess the value one character at a time. Exact search stays
         open. Returns the policy limiting the search, if any."""
         policy = self._privacy_search_policy(fname)
-        if not policy:
-            return None
+        if policy:
+            self._privacy_refuse_oracle(policy, fname, operator, value)
+        return policy
+
+    def _privacy_refuse_oracle(self, policy, fname, operator, value):
+        """Raise when ``operator`` would search ``fname`` (protected by
+        ``policy``, which the user is not cleared for) other than exactly."""
         exact_like = (
             operator in EXACT_LIKE_OPERATORS
             and isinstance(value, str)
             and not WILDCARD.search(value)
         )
         partial = operator in PARTIAL_OPERATORS and not exact_like
-        if (
-            partial and not policy.allow_partial_search
-        ) or operator in RANGE_OPERATORS:
+        if (partial and not policy.allow_partial_search) or operator in RANGE_OPERATORS:
             raise UserError(
                 self.env._(
                     "You may only search %(field)s by its exact value: it is "
@@ -526,7 +634,6 @@ class Base(models.AbstractModel):
                     field=self._fields[fname]._description_string(self.env),
                 )
             )
-        return policy
 
     def _condition_to_sql(self, alias, fname, operator, value, query):
         policies = self._privacy_policies()
@@ -588,6 +695,13 @@ class Base(models.AbstractModel):
             )
         return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
 
+    # ----------------------------------------------------------------- copy
+    @api.private
+    def copy_data(self, default=None):
+        # copy() duplicates real values on the server; over RPC copy_data()
+        # would hand every copyable field's real value to the caller
+        return super().copy_data(default=default)
+
     # ---------------------------------------------------------- write-back
     @api.model_create_multi
     def create(self, vals_list):
@@ -595,15 +709,9 @@ class Base(models.AbstractModel):
         if not policies:
             return super().create(vals_list)
         for vals in vals_list:
-            for fname in list(vals):
-                policy = policies.get(fname)
-                if (
-                    policy
-                    and masking.looks_masked(vals[fname])
-                    and not self._privacy_user_cleared(policy)
-                ):
-                    # a masked value copied from elsewhere is not data
-                    del vals[fname]
+            for fname in self._privacy_masked_inputs(vals, policies):
+                # a masked value copied from elsewhere is not data
+                del vals[fname]
         records = super().create(vals_list)
         fnames = {f for vals in vals_list for f in vals if f in policies}
         if fnames:
@@ -614,12 +722,17 @@ class Base(models.AbstractModel):
         policies = self._privacy_policies()
         if not policies or not any(f in policies for f in vals):
             return super().write(vals)
-        unchanged = self._privacy_masked_writebacks(vals, policies)
-        self._privacy_notify_access(
-            "write", self, sorted(f for f in vals if f in policies)
-        )
-        if unchanged:
-            return self._privacy_write_skipping(vals, unchanged)
+        skipped = self._privacy_masked_inputs(vals, policies)
+        if skipped:
+            # the masked form sent back (a form saved as displayed, an
+            # address copied from a parent) never replaces the real value;
+            # a new parent's address is copied by the server itself
+            vals = {f: v for f, v in vals.items() if f not in skipped}
+        written = sorted(f for f in vals if f in policies)
+        if written:
+            self._privacy_notify_access("write", self, written)
+        if not vals:
+            return True
         return super().write(vals)
 
     def unlink(self):
@@ -627,41 +740,14 @@ class Base(models.AbstractModel):
             self._privacy_notify_access("delete", self, [])
         return super().unlink()
 
-    def _privacy_masked_writebacks(self, vals, policies):
-        """{field: records} where ``vals`` holds exactly the masked form of
-        the current value: writing it back would destroy the real value.
-        Any other masked-looking value on a masked record is refused."""
-        fnames = [f for f in vals if f in policies and masking.looks_masked(vals[f])]
-        if not fnames:
-            return {}
-        masked = self._privacy_masked_ids(fnames)
-        unchanged = {}
-        for fname in fnames:
-            ids = masked.get(fname, set())
-            hits = self.filtered(lambda r, ids=ids: r.id in ids)
-            same = hits.filtered(
-                lambda r, f=fname: self._privacy_mask_value(f, r[f]) == vals[f]
-            )
-            if hits - same:
-                raise UserError(
-                    self.env._(
-                        "%(field)s holds a masked value (with '*'): type the "
-                        "complete new value, or leave the field unchanged.",
-                        field=self._fields[fname]._description_string(self.env),
-                    )
-                )
-            if same:
-                unchanged[fname] = same
-        return unchanged
-
-    def _privacy_write_skipping(self, vals, unchanged):
-        groups = {}
-        for record in self:
-            skip = frozenset(f for f, recs in unchanged.items() if record in recs)
-            groups.setdefault(skip, self.browse())
-            groups[skip] |= record
-        for skip, records in groups.items():
-            sub_vals = {k: v for k, v in vals.items() if k not in skip}
-            if sub_vals:
-                super(Base, records).write(sub_vals)
-        return True
+    def _privacy_masked_inputs(self, vals, policies):
+        """The protected fields of ``vals`` holding a masked value (with the
+        mask character) from a user who sees them masked: such a value came
+        from a masked read and is never real data to store."""
+        return [
+            fname
+            for fname, value in vals.items()
+            if fname in policies
+            and masking.looks_masked(value)
+            and not self._privacy_user_cleared(policies[fname])
+        ]

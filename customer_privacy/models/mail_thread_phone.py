@@ -9,17 +9,24 @@ class MailThreadPhone(models.AbstractModel):
 
     def _search_phone_mobile_search(self, operator, value):
         """The phone/mobile search runs raw SQL with LIKE patterns: for users
-        who see the numbers masked, only exact numbers may be searched."""
+        who see a number field masked, only a whole number may be searched,
+        and it is compared as a number (E.164) with each number field."""
+        value = value.strip() if isinstance(value, str) else value
         policies = self._privacy_policies()
-        protected = [
+        number_fields = [
             fname
             for fname in self._phone_get_number_fields()
+            if fname in self._fields and self._fields[fname].store
+        ]
+        hidden = [
+            policies[fname]
+            for fname in number_fields
             if fname in policies and not self._privacy_user_cleared(policies[fname])
         ]
-        if not protected or not value or value is True:
+        if not hidden or not value or value is True:
             return super()._search_phone_mobile_search(operator, value)
-        if operator not in ("=", "!="):
-            self._privacy_check_search(protected[0], operator, value)
-        terms = [[(fname, "=", value)] for fname in protected]
-        domain = expression.OR(terms)
+        self._privacy_refuse_oracle(hidden[0], "phone_mobile_search", operator, value)
+        if operator not in ("=", "!=", "=like", "=ilike"):
+            return super()._search_phone_mobile_search(operator, value)
+        domain = expression.OR([[(fname, "=", value)] for fname in number_fields])
         return ["!", *domain] if operator == "!=" else domain

@@ -8,20 +8,20 @@ class MailTrackingValue(models.Model):
 
     def _tracking_value_format_model(self, model):
         """Chatter tracking lines show old and new values of protected fields
-        masked to users who do not see them clear. The chatter formats them in
-        sudo, so clearance is judged for the real user."""
+        (and of their copies) masked to users who do not see them clear. The
+        chatter formats them in sudo, so clearance is judged for the user of
+        the request."""
         formatted = super()._tracking_value_format_model(model)
         if not model or not formatted:
             return formatted
-        Model = self.env[model].sudo(False)
-        policies = Model._privacy_policies()
+        Model = self.env[model]._privacy_as_real_user()
+        policies = Model is not None and Model._privacy_policies()
         if not policies:
             return formatted
-        derived = Model._privacy_derived_fields()
         trackings = {t.id: t for t in self}
         by_record = {}
         for info in formatted:
-            if derived.get(info["fieldName"], info["fieldName"]) in policies:
+            if Model._privacy_field_policies(info["fieldName"], policies):
                 tracking = trackings[info["id"]]
                 by_record.setdefault(tracking.mail_message_id.res_id, []).append(info)
         if not by_record:

@@ -107,6 +107,15 @@ class PrivacyFieldPolicy(models.Model):
         ),
     ]
 
+    @api.depends("field_id")
+    def _compute_display_name(self):
+        for policy in self:
+            # sudo: the field's label is shown to users who cannot read ir.model.fields
+            field = policy.sudo().field_id
+            policy.display_name = (
+                f"{field.field_description} ({field.model})" if field else ""
+            )
+
     @api.constrains("model_id", "field_id", "sensitivity", "reveal_group_ids")
     def _check_policy(self):
         for policy in self:
@@ -166,8 +175,10 @@ class PrivacyFieldPolicy(models.Model):
     @tools.ormcache("model_name")
     def _policies_cached(self, model_name):
         # explicit context: the cached value must not depend on the caller's
-        policies = self.sudo().with_context(active_test=True).search(
-            [("model_name", "=", model_name)]
+        policies = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search([("model_name", "=", model_name)])
         )
         return {
             p.field_name: Policy(

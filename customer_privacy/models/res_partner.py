@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 SENSITIVITY = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
@@ -334,36 +335,84 @@ class ResPartner(models.Model):
     # ------------------------------------------------------- field protection
     @api.model
     def _privacy_derived_fields(self):
+        address = ("street", "street2", "zip")
         derived = {
             "email_formatted": "email",
             "email_normalized": "email",
-            "contact_address": "street",
-            "contact_address_inline": "street",
-            "phone_sanitized": "phone",
+            "contact_address": address,
+            "contact_address_inline": address,
+            # the first valid number of mobile and phone
+            "phone_sanitized": ("mobile", "phone"),
         }
         return {k: v for k, v in derived.items() if k in self._fields}
 
     @api.depends_context("show_email", "show_vat", "show_address", "uid")
     def _compute_display_name(self):
         super()._compute_display_name()
-        shown = {"show_email": "email", "show_vat": "vat", "show_address": "street"}
-        asked = [f for key, f in shown.items() if self.env.context.get(key)]
-        if not asked:
+        asked = [
+            fname
+            for key, fname in (("show_email", "email"), ("show_vat", "vat"))
+            if self.env.context.get(key)
+        ]
+        if self.env.context.get("show_address"):
+            asked.append("contact_address")
+        # a display name goes to a client even when computed in sudo (the
+        # labels of many2one fields): it is judged for the request's user
+        partners = self._privacy_as_real_user()
+        if not asked or partners is None:
             return
-        masked = self._privacy_masked_ids(asked)
-        hidden = {rid for ids in masked.values() for rid in ids}
-        if not hidden:
-            return
-        plain = self.with_context(show_email=False, show_vat=False, show_address=False)
-        for partner, bare in zip(self, plain, strict=True):
-            if partner.id not in hidden:
-                continue
-            name = bare.display_name
-            if "email" in asked and partner.email:
-                name = f"{name} <{partner._privacy_mask_value('email', partner.email)}>"
-            if "vat" in asked and partner.vat:
-                name = f"{name} ‒ {partner._privacy_mask_value('vat', partner.vat)}"
+        masked = partners._privacy_masked_ids(asked)
+        for partner in self:
+            name = partner.display_name
+            for fname in asked:
+                if partner.id not in masked.get(fname, ()):
+                    continue
+                if fname == "contact_address":
+                    address = partner._display_address(without_company=True)
+                    values = [
+                        address,
+                        ", ".join(a for a in address.split("\n") if a.strip()),
+                    ]
+                else:
+                    values = [partner[fname]]
+                for value in filter(None, values):
+                    name = name.replace(
+                        value, partners._privacy_mask_value(fname, value)
+                    )
             partner.display_name = name
+
+    @api.model
+    def _get_mention_suggestions_domain(self, search):
+        """@-mentions search names and e-mails: users who may not search
+        e-mails partially search names only."""
+        domain = super()._get_mention_suggestions_domain(search)
+        policy = self._privacy_search_policy("email")
+        if not policy or policy.allow_partial_search:
+            return domain
+        return [
+            expression.FALSE_LEAF
+            if isinstance(term, (list, tuple)) and term[0] == "email"
+            else term
+            for term in domain
+        ]
+
+    @api.private
+    @api.onchange("parent_id")
+    def onchange_parent_id(self):
+        # public in Odoo, it returns the parent's address as a plain dict:
+        # only the onchange machinery (which masks its output) calls it
+        return super().onchange_parent_id()
+
+    def _build_vcard(self):
+        """A vCard holds what the user may see: masked values otherwise."""
+        partner = self._privacy_as_real_user()
+        if partner is not None:
+            fnames = ["email", "phone", "mobile", "street", "zip"]
+            [shown] = partner._read_format(fnames)
+            values = {f: shown[f] for f in fnames if shown[f] != self[f]}
+            if values:
+                return super(ResPartner, self.new(values, origin=self))._build_vcard()
+        return super()._build_vcard()
 
     # ------------------------------------------------------------------ access
     @api.model

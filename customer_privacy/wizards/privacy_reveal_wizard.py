@@ -5,7 +5,7 @@ reason, after re-entering one's password (SPEC §5)."""
 
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.addons.base.models.res_users import check_identity
 from odoo.exceptions import AccessError, ValidationError
 
@@ -30,6 +30,23 @@ class PrivacyRevealWizard(models.TransientModel):
     )
     reason = fields.Text(required=True, help="Why you need the clear values.")
     minutes = fields.Integer(compute="_compute_minutes")
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        partner_id = values.get("partner_id")
+        if "policy_ids" in fields_list and partner_id and not values.get("policy_ids"):
+            values["policy_ids"] = [Command.set(self._masked_policies(partner_id).ids)]
+        return values
+
+    @api.model
+    def _masked_policies(self, partner_id):
+        """The revealable policies whose fields the user sees masked on this
+        customer: what the wizard offers to reveal."""
+        policies = self._revealable_policies()
+        partner = self.env["res.partner"].browse(partner_id)
+        masked = partner._privacy_masked_ids(policies.mapped("field_name"))
+        return policies.filtered(lambda p: partner_id in masked.get(p.field_name, ()))
 
     @api.depends("partner_id")
     def _compute_allowed_policy_ids(self):

@@ -7,6 +7,8 @@ written by one pre-commit hook: at most one row per request, action, model
 and origin, in the same transaction as the access (a rolled-back request
 leaves no row, a committed one always does)."""
 
+import psycopg2.errors
+
 from odoo import api, models
 
 from .privacy_audit_log import BUFFER
@@ -18,6 +20,13 @@ class Base(models.AbstractModel):
     @api.model
     def _privacy_notify_access(self, action, records, fnames, **info):
         res = super()._privacy_notify_access(action, records, fnames, **info)
+        if self.env.cr.readonly:
+            # A read-only request (Odoo 18 serves reads on a replica when one
+            # is configured) cannot log in its own transaction: ask Odoo to
+            # run it again read/write, which it does for this very error.
+            raise psycopg2.errors.ReadOnlySqlTransaction(
+                "access to protected data is logged in the same transaction"
+            )
         data = self.env.cr.precommit.data
         buffer = data.get(BUFFER)
         if buffer is None:

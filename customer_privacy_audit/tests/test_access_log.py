@@ -3,7 +3,8 @@
 """Every access path of the field protection leaves exactly the expected
 rows: one per request and action, the ids, the field names, never a value."""
 
-from odoo.tests import TransactionCase, tagged
+from odoo.addons.customer_privacy.tests.common import role_login
+from odoo.tests import HttpCase, TransactionCase, tagged
 
 from .common import AuditCommon
 
@@ -159,3 +160,30 @@ class TestAccessLog(AuditCommon, TransactionCase):
             sp.rollback()
             self.env.cr.precommit.clear()
         self.assertFalse(self.rows())
+
+
+@tagged("post_install", "-at_install")
+class TestAccessLogOverHttp(AuditCommon, HttpCase):
+    def test_read_only_request_is_logged_in_its_own_transaction(self):
+        """Odoo 18 serves web_search_read on a read-only cursor; the access
+        is still logged, in the same request, once."""
+        partner = self.env["res.partner"].create(
+            {"name": "Http Logged", "phone": PHONE}
+        )
+        self.authenticate(role_login("sales"), role_login("sales"))
+        result = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/res.partner/web_search_read",
+            {
+                "model": "res.partner",
+                "method": "web_search_read",
+                "args": [[("id", "=", partner.id)], {"phone": {}}],
+                "kwargs": {},
+            },
+        )
+        self.assertEqual(result["records"][0]["phone"], "139****5678")
+        rows = self.new_rows().filtered(lambda r: r.res_ids == partner.ids)
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows.action, "view_masked")
+        self.assertEqual(rows.user_id, self.users["sales"])
+        self.assertEqual(rows.ip, "127.0.0.1")
+        self.assertTrue(rows.session_hash)
