@@ -1,8 +1,11 @@
 # Copyright 2026 Customer Privacy for Odoo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-"""Shared fixtures: one user per role and a few classified customers."""
+"""Shared fixtures: one user per role and a few classified customers, and
+JSON-RPC as a given user."""
 
-from odoo.tests.common import new_test_user
+import json
+
+from odoo.tests.common import JsonRpcException, new_test_user
 
 G = "customer_privacy.group_privacy_"
 ROLE_GROUPS = {
@@ -63,3 +66,43 @@ class PrivacyCommon:
             }
         )
         cls.plain = Partner.create({"name": "Plain Customer Test"})
+
+
+class JsonRpcMixin:
+    """For HttpCase: ``execute_kw`` over ``/jsonrpc`` as a user, the way an
+    external client (or a tampered browser) would call."""
+
+    def rpc(self, user, password, model, method, *args, **kwargs):
+        """An error raises JsonRpcException whose text is the exception class
+        and the message the user would read."""
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {
+                "service": "object",
+                "method": "execute_kw",
+                "args": [
+                    *(self.env.cr.dbname, user.id, password),
+                    *(model, method, list(args), kwargs),
+                ],
+            },
+        }
+        response = self.url_open(
+            "/jsonrpc",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        response.raise_for_status()
+        body = response.json()
+        if "error" in body:
+            data = body["error"].get("data", {})
+            raise JsonRpcException(
+                body["error"].get("code"), f"{data.get('name')}: {data.get('message')}"
+            )
+        return body["result"]
+
+    def as_role(self, role, model, method, *args, **kwargs):
+        return self.rpc(
+            self.users[role], role_login(role), model, method, *args, **kwargs
+        )

@@ -5,7 +5,6 @@ who reads what, what the database holds, search through the blind index,
 validation, key rotation and retirement, missing or wrong keys,
 crypto-shredding, and what the chatter keeps."""
 
-import json
 import os
 import stat
 import tempfile
@@ -24,7 +23,7 @@ from ..models.privacy_key_service import (
     NoMasterKeyError,
 )
 from ..tools import crypto
-from .common import PrivacyCommon, role_login
+from .common import JsonRpcMixin, PrivacyCommon
 
 SERVICE_LOGGER = "odoo.addons.customer_privacy.models.privacy_key_service"
 IDENTITY_LOGGER = "odoo.addons.customer_privacy.models.res_partner_identity"
@@ -908,42 +907,7 @@ class TestEncryption(EncryptionCommon, TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestEncryptionRpc(EncryptionCommon, HttpCase):
-    def rpc(self, user, password, model, method, *args, **kwargs):
-        """execute_kw over /jsonrpc; an error raises JsonRpcException whose
-        text is the exception class and the message the user would read."""
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [
-                    *(self.env.cr.dbname, user.id, password),
-                    *(model, method, list(args), kwargs),
-                ],
-            },
-        }
-        response = self.url_open(
-            "/jsonrpc",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        body = response.json()
-        if "error" in body:
-            data = body["error"].get("data", {})
-            raise JsonRpcException(
-                body["error"].get("code"), f"{data.get('name')}: {data.get('message')}"
-            )
-        return body["result"]
-
-    def as_role(self, role, model, method, *args, **kwargs):
-        return self.rpc(
-            self.users[role], role_login(role), model, method, *args, **kwargs
-        )
-
+class TestEncryptionRpc(EncryptionCommon, JsonRpcMixin, HttpCase):
     def test_values_per_role_over_jsonrpc(self):
         self.grant(self.users["sales2"], self.customer)
         for role, clear in CLEAR_BY_ROLE.items():

@@ -2,18 +2,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """The same rules over JSON-RPC, as each role's own session would meet them."""
 
-import json
-
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException, new_test_user
 from odoo.tools import mute_logger
 
-from .common import PrivacyCommon, role_login
+from .common import JsonRpcMixin, PrivacyCommon
 from .test_classification import TOP_SECRET_VISIBLE
 
 
 @tagged("post_install", "-at_install")
-class TestRpcAccess(PrivacyCommon, HttpCase):
+class TestRpcAccess(PrivacyCommon, JsonRpcMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -22,41 +20,6 @@ class TestRpcAccess(PrivacyCommon, HttpCase):
             login="cp_sysadmin",
             password="cp_sysadmin",
             groups="base.group_system,customer_privacy.group_privacy_data_admin",
-        )
-
-    def rpc(self, user, password, model, method, *args, **kwargs):
-        """execute_kw over /jsonrpc; an error raises JsonRpcException whose
-        text is the exception class and the message the user would read."""
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [
-                    *(self.env.cr.dbname, user.id, password),
-                    *(model, method, list(args), kwargs),
-                ],
-            },
-        }
-        response = self.url_open(
-            "/jsonrpc",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        body = response.json()
-        if "error" in body:
-            data = body["error"].get("data", {})
-            raise JsonRpcException(
-                body["error"].get("code"), f"{data.get('name')}: {data.get('message')}"
-            )
-        return body["result"]
-
-    def as_role(self, role, model, method, *args, **kwargs):
-        return self.rpc(
-            self.users[role], role_login(role), model, method, *args, **kwargs
         )
 
     @mute_logger("odoo.http")

@@ -2,14 +2,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """Nobody changes the log: not through the ORM, not over RPC, not in SQL."""
 
-import json
-
 import psycopg2
 
-from odoo.addons.customer_privacy.tests.common import role_login
+from odoo.addons.customer_privacy.tests.common import JsonRpcMixin
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, tagged
-from odoo.tests.common import new_test_user
+from odoo.tests.common import JsonRpcException, new_test_user
 from odoo.tools import mute_logger
 
 from .common import AuditCommon
@@ -101,7 +99,7 @@ class TestAppendOnly(AuditCommon, TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestAppendOnlyRpc(AuditCommon, HttpCase):
+class TestAppendOnlyRpc(AuditCommon, JsonRpcMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -112,24 +110,6 @@ class TestAppendOnlyRpc(AuditCommon, HttpCase):
             groups="base.group_system,customer_privacy.group_privacy_data_admin",
         )
 
-    def rpc(self, login, model, method, *args):
-        user = self.env["res.users"].search([("login", "=", login)])
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [self.env.cr.dbname, user.id, login, model, method, list(args)],
-            },
-        }
-        response = self.url_open(
-            "/jsonrpc",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()
-
     @mute_logger("odoo.http")
     def test_admin_cannot_write_or_delete_log_over_jsonrpc(self):
         self.log_entries([{"user_id": self.users["sales"].id, "action": "export"}])
@@ -139,16 +119,23 @@ class TestAppendOnlyRpc(AuditCommon, HttpCase):
             ("unlink", ([row.id],)),
             ("create", ({"action": "view_clear", "log_time": "2026-01-01 00:00:00"},)),
         ):
-            with self.subTest(method=method):
-                body = self.rpc("cp_audit_sysadmin", "privacy.audit.log", method, *args)
-                self.assertIn("error", body)
-                self.assertIn("AccessError", body["error"]["data"]["name"])
+            with (
+                self.subTest(method=method),
+                self.assertRaisesRegex(JsonRpcException, "AccessError"),
+            ):
+                self.rpc(
+                    self.sysadmin,
+                    "cp_audit_sysadmin",
+                    "privacy.audit.log",
+                    method,
+                    *args,
+                )
         self.assertFalse(row.reason)
         self.assertTrue(row.exists())
 
     @mute_logger("odoo.http")
     def test_sales_cannot_read_log_over_jsonrpc(self):
-        body = self.rpc(role_login("sales"), "privacy.audit.log", "search_read", [])
-        self.assertIn("AccessError", body["error"]["data"]["name"])
-        body = self.rpc(role_login("auditor"), "privacy.audit.log", "search_read", [])
-        self.assertIn("result", body)
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self.as_role("sales", "privacy.audit.log", "search_read", [])
+        rows = self.as_role("auditor", "privacy.audit.log", "search_read", [])
+        self.assertIsInstance(rows, list)
