@@ -420,13 +420,14 @@ class Base(models.AbstractModel):
         }
         if not columns:
             return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
-        visibility = self._privacy_visibility(set(columns.values()))
-        masked = visibility.masked
         # An extra '.id' column tells which output line is which record's main
         # line (sub-lines of one2many values leave it empty).
         lines = super()._export_rows(
             [*fields, [".id"]], _is_toplevel_call=_is_toplevel_call
         )
+        # after the export's own fetch: reading first (in sudo) would fill the
+        # cache and make Odoo check the record rules in Python on every record
+        masked = self._privacy_visibility(set(columns.values())).masked
         with self._privacy_masking_batch():
             for line in lines:
                 rid = line.pop()

@@ -1,7 +1,7 @@
 # Copyright 2026 Customer Privacy for Odoo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -87,6 +87,20 @@ class ResPartner(models.Model):
         "partner_id",
         string="Companies of This Database",
         help="Set when this partner is the partner of one of our own companies.",
+    )
+    privacy_restricted = fields.Boolean(
+        string="Restricted",
+        compute="_compute_privacy_restricted",
+        store=True,
+        index=True,
+        help="Top secret and a customer record: only its salesperson, its "
+        "authorised users and data administrators see it.",
+    )
+    privacy_visible = fields.Boolean(
+        string="Visible to Me",
+        compute="_compute_privacy_visible",
+        search="_search_privacy_visible",
+        help="The current user may see this customer (top-secret rule).",
     )
     privacy_is_customer = fields.Boolean(
         string="Is a Customer Record",
@@ -195,6 +209,39 @@ class ResPartner(models.Model):
             partner.privacy_is_customer = not (
                 partner.sudo().user_ids or partner.sudo().privacy_company_ids
             )
+
+    @api.depends("privacy_confidentiality", "user_ids", "privacy_company_ids")
+    def _compute_privacy_restricted(self):
+        for partner in self:
+            partner.privacy_restricted = (
+                partner.privacy_confidentiality == "top_secret"
+                and not partner.sudo().user_ids
+                and not partner.sudo().privacy_company_ids
+            )
+
+    @api.depends_context("uid")
+    @api.depends("privacy_restricted", "user_id", "privacy_authorized_user_ids")
+    def _compute_privacy_visible(self):
+        # The record rule reads this field when records are already cached:
+        # relations are touched only for the (few) restricted customers.
+        uid = self.env.uid
+        for partner in self:
+            partner.privacy_visible = not partner.privacy_restricted or (
+                partner.user_id.id == uid
+                or uid in partner.privacy_authorized_user_ids.ids
+            )
+
+    def _search_privacy_visible(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on visibility."))
+        domain = [
+            "|",
+            "|",
+            ("privacy_restricted", "=", False),
+            ("user_id", "=", self.env.uid),
+            ("privacy_authorized_user_ids", "in", [self.env.uid]),
+        ]
+        return domain if (operator == "=") == value else ["!", *domain]
 
     @api.depends_context("uid")
     def _compute_privacy_can_classify(self):
