@@ -133,6 +133,10 @@ def _to_text(value):
             text = value if isinstance(value, str) else str(value)
     except Exception:
         return ""
+    if text.isprintable():
+        # the common case: no control or bidi character (those are not
+        # printable), so the two substitutions below would change nothing
+        return text.strip()
     text = _BIDI_CONTROLS_RE.sub("", text)
     return _CONTROL_CHARS_RE.sub(" ", text).strip()
 
@@ -258,6 +262,38 @@ def _mask_international(number):
     return prefix + "".join(out)
 
 
+_INTL_FORMATTED_RE = re.compile(r"\+[1-9][0-9]{0,2}(?:[ -][0-9]{1,6}){2,6}")
+
+
+def _mask_formatted_international(text):
+    """Fast path for a number already written ``+CC group group ...`` (how
+    Odoo stores formatted phones): keep its grouping, ``+CC`` and at most the
+    last 4 (and never more than half) of the national digits, without a
+    round trip through ``phonenumbers``. None when ``text`` has another shape
+    or its country code is unknown."""
+    if not _INTL_FORMATTED_RE.fullmatch(text):
+        return None
+    head, _sep, rest = text.partition(" ")
+    if not rest or "-" in head:
+        return None
+    code = int(head[1:])
+    if code not in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+        return None
+    total = sum(c in _DIGITS for c in rest)
+    if total < 4:
+        return None
+    keep = min(4, total // 2)
+    seen = 0
+    out = []
+    for char in rest:
+        if char in _DIGITS:
+            out.append("*" if seen < total - keep else char)
+            seen += 1
+        else:
+            out.append(char)
+    return f"{head} {''.join(out)}"
+
+
 def _mask_unparseable_phone(text):
     """At most the last 2 digits stay; 4 characters or fewer are fully masked.
 
@@ -285,6 +321,9 @@ def mask_phone(value, region="CN", **_opts):
     mobile = _cn_mobile_digits(text, region)
     if mobile:
         return _mask_cn_mobile(mobile)
+    formatted = _mask_formatted_international(text)
+    if formatted:
+        return formatted
     if len(text) <= MAX_PHONE_INPUT:
         try:
             number = phonenumbers.parse(text, region)
