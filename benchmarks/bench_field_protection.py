@@ -1,0 +1,1021 @@
+#!/usr/bin/env python3
+"""Cost of customer_privacy's field protection against vanilla Odoo 18.
+
+Builds (or, with --reuse, reuses) two databases with identical customers:
+
+- bench_vanilla: base, contacts, mail, phone_validation, portal, base_setup
+- bench_suite:   the same plus customer_privacy
+
+then measures, as a salesperson, the read paths that field protection hooks
+(list, form, export, a model without policy, blind-index search) and prints
+suite/vanilla ratios of the median times against the targets of the issue.
+
+Both registries are loaded in this one process and the measurements are
+interleaved (vanilla, suite, suite, vanilla, ...), so machine noise hits both
+alike. Each repetition runs on a fresh cursor and environment, like an RPC
+request on a warm server. It is a report, not a test: it always exits 0.
+
+    .venv/bin/python benchmarks/bench_field_protection.py [--reuse]
+"""
+
+import argparse
+import base64
+import configparser
+import gc
+import hashlib
+import io
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import benchdata
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / ".work"
+CONF = WORK / "odoo.conf"
+ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo18"))
+SUITE_ADDON = REPO / "customer_privacy"
+
+VANILLA, SUITE = "bench_vanilla", "bench_suite"
+BASE_MODULES = "base,contacts,mail,phone_validation,portal,base_setup"
+MODULES = {VANILLA: BASE_MODULES, SUITE: BASE_MODULES + ",customer_privacy"}
+DATA_VERSION = 1
+MARKER = "bench.dataset"
+SALES_LOGIN, ADMIN_LOGIN = "bench_sales", "bench_admin"
+BATCH = 1000
+CREATE_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "no_reset_password": True,
+}
+EXPORT_FIELDS = [
+    "name",
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "city",
+    "country_id",
+    "vat",
+]
+USER_FIELDS = ["name", "login", "email", "lang", "tz", "company_id", "share", "active"]
+ID_FIELD = "privacy_id_number"
+ORM_ID_NUMBERS = 500  # customers given an identity number through the ORM
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# ----------------------------------------------------------------- building
+
+
+def write_config():
+    """Our own configuration: the project's addons path and database
+    connection, a data directory under benchmarks/.work."""
+    WORK.mkdir(exist_ok=True)
+    options = {
+        "addons_path": f"{ODOO_SRC}/addons,{ODOO_SRC}/odoo/addons,{REPO}",
+        "db_user": "False",
+        "db_host": "False",
+        "db_port": "False",
+    }
+    template = REPO / ".odoo" / "odoo.conf"
+    if template.exists():
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(template)
+        for key in ("addons_path", "db_user", "db_host", "db_port", "db_password"):
+            if parser.has_option("options", key):
+                options[key] = parser.get("options", key)
+    # customer_privacy refuses to encrypt without a master key: a key file of
+    # our own, for these throw-away databases only
+    key_file = WORK / "privacy-master.key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+    options.update(
+        privacy_master_key_file=str(key_file),
+        data_dir=str(WORK / "data"),
+        list_db="False",
+        max_cron_threads="0",
+        log_level="warn",
+    )
+    text = "[options]\n" + "".join(f"{k} = {v}\n" for k, v in options.items())
+    CONF.write_text(text)
+
+
+def suite_fingerprint():
+    """Hash of customer_privacy's source: a reused suite database is updated
+    when the addon changed since it was built."""
+    digest = hashlib.sha256()
+    for path in sorted(SUITE_ADDON.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".xml", ".csv"}:
+            digest.update(str(path.relative_to(SUITE_ADDON)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def connect(db):
+    """A psycopg2 connection with the configuration's credentials."""
+    import psycopg2
+
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(CONF)
+    kwargs = {"dbname": db}
+    for key in ("user", "host", "port", "password"):
+        value = parser.get("options", f"db_{key}", fallback="False")
+        if value not in ("False", ""):
+            kwargs[key] = value
+    return psycopg2.connect(**kwargs)
+
+
+def psql(db, sql):
+    """First column of the first row of ``sql`` in ``db``; None when the
+    database or the table does not exist."""
+    import psycopg2
+
+    try:
+        cnx = connect(db)
+    except psycopg2.OperationalError:
+        return None
+    try:
+        with cnx, cnx.cursor() as cr:
+            cr.execute(sql)
+            row = cr.fetchone() if cr.description else None
+            return row[0] if row else None
+    except psycopg2.Error:
+        return None
+    finally:
+        cnx.close()
+
+
+def admin_sql(sql):
+    """Statements that cannot run in a transaction (DROP DATABASE, VACUUM)."""
+    cnx = connect("postgres")
+    cnx.autocommit = True
+    try:
+        with cnx.cursor() as cr:
+            cr.execute(sql)
+    finally:
+        cnx.close()
+
+
+def read_marker(db):
+    value = psql(db, f"SELECT value FROM ir_config_parameter WHERE key = '{MARKER}'")
+    return json.loads(value) if value else None
+
+
+def odoo_cmd(db, *args):
+    return [
+        sys.executable,
+        str(ODOO_SRC / "odoo-bin"),
+        "-c",
+        str(CONF),
+        "-d",
+        db,
+        *args,
+        "--stop-after-init",
+        "--without-demo=all",
+        f"--logfile={WORK / f'odoo-{db}.log'}",
+    ]
+
+
+def run_parallel(commands):
+    """Run {name: argv} at once (the machine has 2 cores); fail loudly."""
+    procs = {
+        # argv is built by this script (odoo-bin or itself), no shell
+        name: subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)  # noqa: S603
+        for name, argv in commands.items()
+    }
+    outputs = {}
+    for name, proc in procs.items():
+        out, _err = proc.communicate()
+        if proc.returncode:
+            sys.exit(f"{name} failed (exit {proc.returncode}), see {WORK}/odoo-*.log")
+        outputs[name] = out
+    return outputs
+
+
+def worker_cmd(db, task, *args):
+    return [sys.executable, str(Path(__file__).resolve()), "--worker", task, db, *args]
+
+
+def build(args):
+    """Install both databases and generate their data (both in parallel)."""
+    fingerprint = suite_fingerprint()
+    markers = {db: read_marker(db) for db in (VANILLA, SUITE)}
+    wanted = {"version": DATA_VERSION, "customers": args.customers}
+    fresh = [
+        db
+        for db, marker in markers.items()
+        if not args.reuse
+        or not marker
+        or any(marker.get(k) != v for k, v in wanted.items())
+    ]
+    for db in fresh:
+        admin_sql(f'DROP DATABASE IF EXISTS "{db}"')
+        shutil.rmtree(WORK / "data" / "filestore" / db, ignore_errors=True)
+    if fresh:
+        log(f"installing {', '.join(fresh)} (parallel)")
+        start = time.time()
+        run_parallel({db: odoo_cmd(db, "-i", MODULES[db]) for db in fresh})
+        log(f"installed in {time.time() - start:.0f} s")
+        start = time.time()
+        outputs = run_parallel(
+            {
+                db: worker_cmd(db, "generate", f"--customers={args.customers}")
+                for db in fresh
+            }
+        )
+        for db, out in outputs.items():
+            log(f"{db}: {out.strip()}")
+        log(f"data generated in {time.time() - start:.0f} s")
+    for db in fresh:
+        set_fingerprint(db, fingerprint)
+
+
+def set_fingerprint(db, fingerprint):
+    psql(
+        db,
+        "UPDATE ir_config_parameter SET value = jsonb_set(value::jsonb, "
+        f"'{{suite}}', '\"{fingerprint}\"')::text WHERE key = '{MARKER}'",
+    )
+
+
+def ensure_suite_current():
+    """Other work changes customer_privacy while we run: measure the code
+    the suite database was updated with."""
+    fingerprint = suite_fingerprint()
+    if (read_marker(SUITE) or {}).get("suite") != fingerprint:
+        log("customer_privacy changed since bench_suite was built: updating it")
+        run_parallel({SUITE: odoo_cmd(SUITE, "-u", "customer_privacy")})
+        set_fingerprint(SUITE, fingerprint)
+
+
+def ensure_index_rows(args):
+    """Case (e) needs --index-rows customers with an identity number in both
+    databases: add archived copies of the customers (SQL, see worker_index)."""
+    markers = {db: read_marker(db) or {} for db in (VANILLA, SUITE)}
+    todo = [db for db, m in markers.items() if m.get("index_rows") != args.index_rows]
+    if not todo:
+        return
+    log(f"adding customers up to {args.index_rows} in {', '.join(todo)} (parallel)")
+    start = time.time()
+    outputs = run_parallel(
+        {db: worker_cmd(db, "index", f"--index-rows={args.index_rows}") for db in todo}
+    )
+    for db, out in outputs.items():
+        log(f"{db}: {out.strip()}")
+    log(f"done in {time.time() - start:.0f} s")
+
+
+def vacuum(db):
+    """Same physical layout and planner inputs in both databases: customers
+    stored in id order without dead rows (the suite's create updates rows
+    after inserting them, vanilla's less), fresh statistics."""
+    cnx = connect(db)
+    cnx.autocommit = True
+    try:
+        with cnx.cursor() as cr:
+            cr.execute("CLUSTER res_partner USING res_partner_pkey")
+            cr.execute("VACUUM ANALYZE")
+    finally:
+        cnx.close()
+
+
+# ------------------------------------------------------- workers (one per db)
+
+
+def odoo_env(db):
+    import odoo
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(["-c", str(CONF)])
+    return odoo, Registry(db)
+
+
+def set_marker(env, **values):
+    params = env["ir.config_parameter"].sudo()
+    marker = json.loads(params.get_param(MARKER) or "{}")
+    marker.update(values)
+    params.set_param(MARKER, json.dumps(marker))
+
+
+def worker_generate(db, count):
+    """Users and ``count`` customers through the ORM, batches of 1,000 with
+    tracking off: the suite computes codes and sensitivities itself."""
+    odoo, registry = odoo_env(db)
+    start = time.time()
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, CREATE_CONTEXT)
+        suite = "customer_privacy" in env.registry._init_modules
+        if suite:
+            sales_groups = ["customer_privacy.group_privacy_user"]
+            admin_groups = ["customer_privacy.group_privacy_data_admin"]
+        else:
+            sales_groups = admin_groups = [
+                "base.group_user",
+                "base.group_partner_manager",
+            ]
+        users = {}
+        for login, groups in ((SALES_LOGIN, sales_groups), (ADMIN_LOGIN, admin_groups)):
+            group_ids = [env.ref(g).id for g in [*groups, "base.group_allow_export"]]
+            users[login] = env["res.users"].create(
+                {
+                    "name": login.replace("_", " ").title(),
+                    "login": login,
+                    "email": f"{login}@example.com",
+                    "groups_id": [odoo.Command.set(group_ids)],
+                }
+            )
+        countries = {
+            code: env.ref(f"base.{code}").id
+            for code in ("cn", "fr", "de", "us", "be", "it")
+        }
+        values = benchdata.customers(count, countries)
+        sales_id = users[SALES_LOGIN].id
+        for index, vals in enumerate(values):
+            if index % 3 == 0:
+                vals["user_id"] = sales_id
+        Partner = env["res.partner"]
+        companies = [i for i, v in enumerate(values) if v["is_company"]]
+        company_ids = {}
+        for chunk in range(0, len(companies), BATCH):
+            indexes = companies[chunk : chunk + BATCH]
+            created = Partner.create([values[i] for i in indexes])
+            company_ids.update(zip(indexes, created.ids, strict=True))
+        people = [i for i, v in enumerate(values) if not v["is_company"]]
+        for index in people:
+            if index % 5 == 1:  # one person in five works for a company
+                values[index]["parent_id"] = company_ids[index // 10 * 10]
+        for chunk in range(0, len(people), BATCH):
+            Partner.create([values[i] for i in people[chunk : chunk + BATCH]])
+            env.invalidate_all()
+        env.cr.execute("SELECT 1 FROM pg_indexes WHERE indexdef LIKE '%%(ref)%%'")
+        if not env.cr.fetchone():
+            env.cr.execute("CREATE INDEX bench_res_partner_ref ON res_partner (ref)")
+        set_marker(env, version=DATA_VERSION, customers=count)
+    vacuum(db)
+    print(f"{count} customers in {time.time() - start:.0f} s")
+
+
+def worker_index(db, rows):
+    """Grow the customers with an identity number to ``rows`` for case (e).
+
+    In the suite, ORM_ID_NUMBERS active customers first get their identity
+    number through the ORM (ciphertext, masked form, blind index). Then the
+    generated customers are copied in SQL, in both databases alike: the
+    columns as the ORM filled them, a new id, a new code from the suite's
+    sequence, a new identity number in ``ref`` and, in the suite, its blind
+    index (computed with the suite's own key and crypto code, checked
+    against what the ORM stored; no ciphertext: the copies only make the
+    index the size of a 200,000-customer base). The copies are archived, so
+    cases (a)-(d) keep seeing the same customers. Nothing is updated in
+    place: both tables get the same physical layout (see vacuum)."""
+    odoo, registry = odoo_env(db)
+    start = time.time()
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, CREATE_CONTEXT)
+        Partner = env["res.partner"]
+        cr.execute("SELECT id FROM res_partner WHERE ref IS NOT NULL ORDER BY id")
+        templates = [row[0] for row in cr.fetchall()]
+        copies = max(0, rows - len(templates))
+        report = [f"{copies} archived copies"]
+        index = None
+        if ID_FIELD in Partner._fields:
+            message, index = write_id_numbers(env, Partner, templates)
+            report.append(message)
+        id_columns = {
+            name
+            for name, field in Partner._fields.items()
+            if name.startswith(ID_FIELD) and field.store and field.column_type
+        }
+        bidx = f"{ID_FIELD}_bidx" if index else None
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'res_partner' AND column_name NOT IN "
+            "('id', 'ref', 'active', 'privacy_code', 'commercial_partner_id')"
+        )
+        columns = [r[0] for r in cr.fetchall() if r[0] not in id_columns]
+        cr.execute(
+            "SELECT nextval('res_partner_id_seq') FROM generate_series(1, %s)",
+            [copies],
+        )
+        new_ids = [r[0] for r in cr.fetchall()]
+        cr.execute(
+            "CREATE TEMP TABLE bench_copy "
+            "(id int, template_id int, ref varchar, bidx varchar, code varchar)"
+        )
+        buffer = io.StringIO()
+        for k, new_id in enumerate(new_ids):
+            ref = benchdata.resident_id(len(templates) + k)
+            digest = index(ref) if index else r"\N"
+            buffer.write(
+                f"{new_id}\t{templates[k % len(templates)]}\t{ref}\t{digest}\n"
+            )
+        buffer.seek(0)
+        cr.copy_from(buffer, "bench_copy", columns=("id", "template_id", "ref", "bidx"))
+        extra, values = "", ""
+        if "privacy_code" in Partner._fields:
+            # <industry>-<year>-<serial> as the suite's create assigns it,
+            # serials drawn from the same PostgreSQL sequence
+            sequence = env["ir.sequence"].search(
+                [("code", "=", "privacy.customer.code")], limit=1
+            )
+            prefix, suffix = sequence._get_prefix_suffix()
+            year = odoo.fields.Date.context_today(Partner).year
+            cr.execute(
+                "UPDATE bench_copy SET code = nextval(%s)::text",
+                [f"ir_sequence_{sequence.id:03d}"],
+            )
+            cr.execute(
+                "UPDATE bench_copy SET code = %s || %s || "
+                "lpad(code, greatest(%s, length(code)), '0') || %s",
+                [f"GEN-{year}-", prefix or "", sequence.padding, suffix or ""],
+            )
+            extra, values = ", privacy_code", ", b.code"
+        if bidx:
+            extra, values = f"{extra}, {bidx}", f"{values}, b.bidx"
+        cr.execute(
+            "INSERT INTO res_partner (id, commercial_partner_id, ref, active, "
+            + ", ".join(f'"{c}"' for c in columns)
+            + f"{extra}) SELECT b.id, CASE WHEN t.commercial_partner_id = t.id "
+            "THEN b.id ELSE t.commercial_partner_id END, b.ref, false, "
+            + ", ".join(f't."{c}"' for c in columns)
+            + f"{values} FROM bench_copy b JOIN res_partner t "
+            "ON t.id = b.template_id ORDER BY b.id"
+        )
+        set_marker(env, index_rows=rows)
+    vacuum(db)
+    print(f"{'; '.join(report)} in {time.time() - start:.0f} s")
+
+
+def blind_indexer(Partner):
+    """value -> the blind index customer_privacy stores for
+    ``privacy_id_number = value``, from its own normalisation, key service
+    and crypto module."""
+    from odoo.addons.customer_privacy.tools import crypto
+
+    service = Partner.env["privacy.key.service"]
+    index_key = service._index_key_or_raise(service._keyring_or_raise(), create=False)
+
+    def index(value):
+        normalized = Partner._privacy_normalize(ID_FIELD, value)
+        return crypto.blind_index(index_key, ID_FIELD, normalized)
+
+    return index
+
+
+def write_id_numbers(env, Partner, templates):
+    """Identity numbers written through the ORM on ORM_ID_NUMBERS active
+    customers; returns (report, blind indexer checked against what the ORM
+    stored, or None)."""
+    sample = Partner.browse(templates[1 : 1 + ORM_ID_NUMBERS * 7 : 7])
+    try:
+        with env.cr.savepoint():
+            for partner in sample:
+                partner.write({ID_FIELD: partner.ref})
+            env.flush_all()
+    except Exception as exc:  # a report, not a test: say why and go on
+        env.invalidate_all()
+        return f"ORM write of {ID_FIELD} failed: {exc}", None
+    bidx = f"{ID_FIELD}_bidx"
+    if bidx not in Partner._fields:
+        return f"{len(sample)} identity numbers via ORM; no {bidx} column", None
+    index = blind_indexer(Partner)
+    env.cr.execute(
+        f"SELECT ref, {bidx} FROM res_partner WHERE id = ANY(%s)", [sample.ids]
+    )
+    if any(index(ref) != stored for ref, stored in env.cr.fetchall()):
+        return f"{len(sample)} via ORM; cannot reproduce their blind index", None
+    return f"{len(sample)} identity numbers via ORM, blind indexes in SQL", index
+
+
+# -------------------------------------------------------------- measurement
+
+
+class Side:
+    """One database, its registry and the inputs of every case."""
+
+    def __init__(self, odoo, db):
+        from odoo.modules.registry import Registry
+
+        self.odoo = odoo
+        self.db = db
+        self.registry = Registry(db)
+        with self.registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            users = env["res.users"].search(
+                [("login", "in", [SALES_LOGIN, ADMIN_LOGIN])]
+            )
+            self.uids = {u.login: u.id for u in users}
+            self.company_id = env.ref("base.main_company").id
+            Partner = env["res.partner"].with_context(active_test=True)
+            customers = Partner.search([("ref", "!=", False)], order="id")
+            self.export_ids = customers[:10_000].ids
+            # the same 20 customers (by identity number) in both databases
+            self.form_ids = customers[1:200:10].ids
+            self.user_ids = env["res.users"].search([("share", "=", False)]).ids
+            self.has_id_field = ID_FIELD in Partner._fields
+            self.id_refs = []
+            if self.has_id_field:
+                bidx = f"{ID_FIELD}_bidx"
+                if bidx in Partner._fields:
+                    cr.execute(
+                        f"SELECT ref FROM res_partner WHERE active AND {bidx} IS NOT NULL"
+                        " ORDER BY id LIMIT 50"
+                    )
+                    self.id_refs = [r[0] for r in cr.fetchall()]
+        self.specs = {}
+        for model, view_type in (
+            ("res.partner", "list"),
+            ("res.partner", "form"),
+            ("res.country", "list"),
+            ("res.partner.industry", "list"),
+        ):
+            self.specs[model, view_type] = self.call(
+                SALES_LOGIN, lambda env, m=model, v=view_type: view_spec(env, m, v)
+            )
+
+    def context(self, uid):
+        return {
+            "lang": "en_US",
+            "tz": "Asia/Shanghai",
+            "uid": uid,
+            "allowed_company_ids": [self.company_id],
+            "bin_size": True,
+        }
+
+    def call(self, login, func):
+        """``func(env)`` in a fresh transaction, as one RPC request."""
+        uid = self.uids[login]
+        cr = self.registry.cursor()
+        try:
+            env = self.odoo.api.Environment(cr, uid, self.context(uid))
+            return func(env)
+        finally:
+            cr.rollback()
+            cr.close()
+
+    def timed(self, login, func):
+        """Milliseconds of ``func(env)``; the cursor is opened before."""
+        uid = self.uids[login]
+        cr = self.registry.cursor()
+        try:
+            env = self.odoo.api.Environment(cr, uid, self.context(uid))
+            start = time.perf_counter()
+            func(env)
+            return (time.perf_counter() - start) * 1000
+        finally:
+            cr.rollback()
+            cr.close()
+
+
+TAG_WIDGETS = {"many2many_tags", "many2many_tags_avatar", "many2many_avatar_user"}
+SUBVIEW_TAGS = ("list", "kanban")
+
+
+def view_spec(env, model, view_type):
+    """The ``specification`` the web client sends for this view, built as
+    its getFieldsSpec does (web/static/src/model/relational_model/utils.js):
+    every field node of the view, ``display_name`` of many2ones, the fields
+    of inline x2many sub-views (limit 40), ``display_name`` and ``color`` of
+    tags."""
+    from lxml import etree
+
+    views = env[model].get_views([(False, view_type)])
+    # the arch comes from our own database
+    arch = etree.fromstring(views["views"][view_type]["arch"])  # noqa: S320
+    spec = node_spec(arch, model, views["models"])
+    if view_type == "form":
+        spec.setdefault("display_name", {})
+    return spec
+
+
+def field_nodes(root):
+    """Field nodes of ``root``'s own view (not those of its sub-views)."""
+    stack = list(root)
+    while stack:
+        node = stack.pop(0)
+        if node.tag == "field":
+            yield node
+        else:
+            stack[0:0] = list(node)
+
+
+def node_spec(root, model, models):
+    fields = models.get(model, {}).get("fields", {})
+    spec = {}
+    for node in field_nodes(root):
+        field = fields.get(node.get("name"))
+        if not field:
+            continue
+        entry = spec.setdefault(node.get("name"), {})
+        always_invisible = node.get("invisible") in ("1", "True")
+        if field["type"] in ("many2one", "reference"):
+            entry["fields"] = {} if always_invisible else {"display_name": {}}
+        elif field["type"] in ("one2many", "many2many") and not always_invisible:
+            sub = next((c for c in node if c.tag in SUBVIEW_TAGS), None)
+            if sub is not None:
+                entry["fields"] = node_spec(sub, field["relation"], models)
+                entry["limit"] = 40
+            elif node.get("widget") in TAG_WIDGETS:
+                entry["fields"] = {"display_name": {}}
+                if "color_field" in (node.get("options") or ""):
+                    entry["fields"]["color"] = {}
+    return spec
+
+
+class Case:
+    """A measured pair: ``base`` and ``other`` are (side, login, func)."""
+
+    def __init__(self, name, base, other, reps, target=None, note=""):
+        self.name, self.base, self.other = name, base, other
+        self.reps, self.target, self.note = reps, target, note
+        self.times = ([], [])
+
+
+def measure(cases, warmup):
+    """Interleave: per case, warm both up, then alternate the order
+    (base, other), (other, base), ... so drift and noise hit both."""
+    for case in cases:
+        runs = (case.base, case.other)
+        for _ in range(warmup):
+            for side, login, func in runs:
+                side.timed(login, func)
+        for rep in range(case.reps):
+            order = (0, 1) if rep % 2 == 0 else (1, 0)
+            for i in order:
+                side, login, func = runs[i]
+                case.times[i].append(side.timed(login, func))
+        log(f"measured {case.name}")
+
+
+def rotate(values):
+    """A callable handing out ``values`` in turn."""
+    state = {"i": -1}
+
+    def next_value():
+        state["i"] = (state["i"] + 1) % len(values)
+        return values[state["i"]]
+
+    return next_value
+
+
+LIST_PAGES = 25  # the list case pages through the first 2,000 customers
+
+
+def list_read(spec, pages=LIST_PAGES):
+    """The Contacts list, page after page: each run masks other values (a
+    cache of masked values would not hide the cost of masking)."""
+    next_page = rotate(range(pages))
+
+    def run(env):
+        return env["res.partner"].web_search_read(
+            [], spec, offset=80 * next_page(), limit=80, order="", count_limit=10_001
+        )
+
+    return run
+
+
+def form_read(ids, spec):
+    next_id = rotate(ids)
+
+    def run(env):
+        return env["res.partner"].browse(next_id()).web_read(spec)
+
+    return run
+
+
+def export(ids):
+    def run(env):
+        return env["res.partner"].browse(ids).export_data(EXPORT_FIELDS)
+
+    return run
+
+
+def model_list(model, spec):
+    def run(env):
+        return env[model].web_search_read([], spec, limit=80, count_limit=10_001)
+
+    return run
+
+
+def users_read(ids):
+    def run(env):
+        return env["res.users"].browse(ids).read(USER_FIELDS)
+
+    return run
+
+
+def exact_search(fname, values):
+    next_value = rotate(values)
+
+    def run(env):
+        return env["res.partner"].search([(fname, "=", next_value())])
+
+    return run
+
+
+def build_cases(vanilla, suite, scale):
+    def reps(n):
+        return max(3, int(n * scale))
+
+    same_list = vanilla.specs["res.partner", "list"]
+    same_form = vanilla.specs["res.partner", "form"]
+    S = SALES_LOGIN
+    cases = [
+        Case(
+            "(a) list 80 customers",
+            (vanilla, S, list_read(same_list)),
+            (suite, S, list_read(same_list)),
+            reps(80),
+            1.15,
+            "same spec: vanilla Contacts list",
+        ),
+        Case(
+            "(a') list, each own view",
+            (vanilla, S, list_read(same_list)),
+            (suite, S, list_read(suite.specs["res.partner", "list"])),
+            reps(80),
+            1.15,
+            "suite list view adds 6 columns",
+        ),
+        Case(
+            "(b) form web_read",
+            (vanilla, S, form_read(vanilla.form_ids, same_form)),
+            (suite, S, form_read(suite.form_ids, same_form)),
+            reps(150),
+            1.15,
+            "same spec: vanilla partner form",
+        ),
+        Case(
+            "(b') form, each own view",
+            (vanilla, S, form_read(vanilla.form_ids, same_form)),
+            (suite, S, form_read(suite.form_ids, suite.specs["res.partner", "form"])),
+            reps(150),
+            1.15,
+            "suite form adds the Privacy tab",
+        ),
+        Case(
+            "(c) export 10,000 x 8 fields",
+            (vanilla, S, export(vanilla.export_ids)),
+            (suite, S, export(suite.export_ids)),
+            reps(9),
+            1.3,
+            "5 of the 8 fields protected",
+        ),
+    ]
+    for model, label in (
+        ("res.country", "res.country"),
+        ("res.partner.industry", "industry"),
+    ):
+        spec = vanilla.specs[model, "list"]
+        cases.append(
+            Case(
+                f"(d) {label} list",
+                (vanilla, S, model_list(model, spec)),
+                (suite, S, model_list(model, spec)),
+                reps(400),
+                1.02,
+                "no policy",
+            )
+        )
+    cases.append(
+        Case(
+            "(d) res.users read",
+            (vanilla, S, users_read(vanilla.user_ids)),
+            (suite, S, users_read(suite.user_ids)),
+            reps(400),
+            1.02,
+            f"{len(vanilla.user_ids)} users, no policy",
+        )
+    )
+    if suite.id_refs:
+        refs = suite.id_refs
+        A = ADMIN_LOGIN
+        cases += [
+            Case(
+                "(e) exact search, blind index",
+                (vanilla, A, exact_search("ref", refs)),
+                (suite, A, exact_search(ID_FIELD, refs)),
+                reps(400),
+                2.0,
+                "suite id number vs vanilla ref",
+            ),
+            Case(
+                "(e') same, within the suite",
+                (suite, A, exact_search("ref", refs)),
+                (suite, A, exact_search(ID_FIELD, refs)),
+                reps(400),
+                2.0,
+                "suite id number vs suite ref",
+            ),
+        ]
+    return cases
+
+
+def sanity(vanilla, suite):
+    """Same customers on both sides, and the suite really masks."""
+    spec = vanilla.specs["res.partner", "list"]
+    rows = {
+        side.db: side.call(SALES_LOGIN, list_read(spec, pages=1))
+        for side in (vanilla, suite)
+    }
+    v, s = rows[VANILLA], rows[SUITE]
+    names_v = [r["complete_name"] for r in v["records"]]
+    names_s = [r["complete_name"] for r in s["records"]]
+    masked = sum("*" in (r.get("phone") or "") for r in s["records"])
+    clear = sum("*" in (r.get("phone") or "") for r in v["records"])
+    log(
+        f"sanity: {v['length']} / {s['length']} customers listed, same 80 names: "
+        f"{names_v == names_s}, masked phones vanilla {clear} / suite {masked}"
+    )
+    log(
+        f"export {len(vanilla.export_ids)} / {len(suite.export_ids)} customers; "
+        f"form spec {len(vanilla.specs['res.partner', 'form'])} / "
+        f"{len(suite.specs['res.partner', 'form'])} fields; list spec "
+        f"{len(spec)} / {len(suite.specs['res.partner', 'list'])} fields"
+    )
+
+
+def report(cases):
+    """The table. The verdict is on the ratio of the medians; the ratio of
+    the minimums is printed too: on a machine shared with other work it is
+    the steadier estimate of the intrinsic cost."""
+    header = (
+        f"{'case':30} {'vanilla ms':>17} {'suite ms':>17} {'ratio':>6} "
+        f"{'(min)':>6} {'target':>7}  result  note"
+    )
+    print()
+    print(
+        "median (min) of n interleaved runs in ms; ratio = suite median / vanilla "
+        "median, (min) = suite min / vanilla min"
+    )
+    print(header)
+    print("-" * len(header))
+    failed = []
+    for case in cases:
+        med = [statistics.median(t) for t in case.times]
+        low = [min(t) for t in case.times]
+        ratio = med[1] / med[0]
+        verdict = "-"
+        if case.target:
+            verdict = "PASS" if ratio <= case.target else "FAIL"
+            if verdict == "FAIL":
+                failed.append(case)
+        target = f"<={case.target:.2f}" if case.target else "-"
+        print(
+            f"{case.name:30} {med[0]:8.2f} ({low[0]:6.2f}) {med[1]:8.2f} "
+            f"({low[1]:6.2f}) {ratio:6.3f} {low[1] / low[0]:6.3f} {target:>7}  "
+            f"{verdict:6}  n={len(case.times[0])}, {case.note}"
+        )
+    return failed
+
+
+# Odoo functions worth naming in a profile of the suite side
+ODOO_HOT = {
+    "filtered_domain": "record rules evaluated in Python",
+    "lookup": "ormcache lookups",
+    "<method 'execute' of 'psycopg2.extensions.cursor' objects>": "SQL",
+}
+
+
+def profile(cases, top):
+    """cProfile the suite side of ``cases``: the share of customer_privacy's
+    functions (cumulative and own time) in the measured call, and of a few
+    Odoo functions it leads to."""
+    import cProfile
+    import pstats
+
+    for case in cases:
+        side, login, func = case.other
+        profiler = cProfile.Profile()
+        reps = max(3, min(case.reps, 30))
+        for _ in range(reps):
+            profiler.enable()
+            side.timed(login, func)
+            profiler.disable()
+        stats = pstats.Stats(profiler)
+        total = stats.total_tt
+        rows, own = [], 0.0
+        for (path, line, name), (_cc, _nc, tt, ct, _callers) in stats.stats.items():
+            if "customer_privacy" in path or "phonenumbers" in path:
+                own += tt
+                short = path.split("customer_privacy/")[-1].split("site-packages/")[-1]
+                rows.append((ct, tt, f"{short}:{line} {name}"))
+            elif name in ODOO_HOT and ("odoo" in path or path == "~"):
+                rows.append((ct, tt, f"odoo {name} ({ODOO_HOT[name]})"))
+        print(
+            f"\nprofile of {case.name} (suite side, {reps} runs, "
+            f"{total * 1000 / reps:.1f} ms per run under cProfile); own time in "
+            f"customer_privacy + phonenumbers: {own / total:.0%}"
+        )
+        print(f"{'cum %':>6} {'own %':>6}  function")
+        for ct, tt, name in sorted(rows, reverse=True)[:top]:
+            print(f"{ct / total:6.1%} {tt / total:6.1%}  {name}")
+
+
+def code_state():
+    """What was measured: the commit and whether customer_privacy differs
+    from it (other work in progress in the tree)."""
+
+    def git(*args):
+        result = subprocess.run(  # noqa: S603 - fixed git read-only commands
+            ["git", "-C", str(REPO), *args],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return result.stdout.strip()
+
+    dirty = git("status", "--porcelain", "--", "customer_privacy")
+    return (
+        f"commit {git('rev-parse', '--short', 'HEAD')}, customer_privacy "
+        f"{'with uncommitted changes' if dirty else 'clean'} "
+        f"(source fingerprint {suite_fingerprint()})"
+    )
+
+
+# --------------------------------------------------------------------- main
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reuse", action="store_true", help="reuse built databases")
+    parser.add_argument("--customers", type=int, default=20_000)
+    parser.add_argument("--index-rows", type=int, default=200_000)
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="multiply the repetitions"
+    )
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument(
+        "--cases",
+        default="abcde",
+        help="letters of the cases to run, e.g. 'ad' (default: all)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile the suite side of every case over its target",
+    )
+    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    if args.worker:
+        task, db = args.worker
+        if task == "generate":
+            worker_generate(db, args.customers)
+        elif task == "index":
+            worker_index(db, args.index_rows)
+        return
+    started = time.time()
+    write_config()
+    build(args)
+    ensure_suite_current()
+    has_field = psql(
+        SUITE,
+        "SELECT 1 FROM ir_model_fields WHERE model = 'res.partner' "
+        f"AND name = '{ID_FIELD}'",
+    )
+    if has_field:
+        ensure_index_rows(args)
+    import odoo
+
+    odoo.tools.config.parse_config(["-c", str(CONF)])
+    log(f"measuring {code_state()}")
+    log("loading both registries in this process")
+    vanilla, suite = Side(odoo, VANILLA), Side(odoo, SUITE)
+    sanity(vanilla, suite)
+    cases = [
+        case
+        for case in build_cases(vanilla, suite, args.scale)
+        if case.name[1] in args.cases
+    ]
+    gc.collect()
+    gc.freeze()  # the registries' objects: out of the collector's way
+    measure(cases, args.warmup)
+    failed = report(cases)
+    if not has_field:
+        print(f"(e) skipped: {ID_FIELD} not present")
+    elif not suite.id_refs:
+        print(f"(e) skipped: no customer has a {ID_FIELD}_bidx value")
+    if args.profile and failed:
+        profile(failed, top=25)
+    print(f"\ntotal {time.time() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
