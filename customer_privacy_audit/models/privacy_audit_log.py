@@ -136,6 +136,8 @@ class PrivacyAuditLog(models.Model):
                 FOR EACH STATEMENT EXECUTE FUNCTION privacy_audit_log_guard();
             CREATE INDEX IF NOT EXISTS privacy_audit_log_res_ids_gin
                 ON privacy_audit_log USING gin (res_ids jsonb_path_ops);
+            CREATE INDEX IF NOT EXISTS privacy_audit_log_user_time
+                ON privacy_audit_log (user_id, log_time);
             CREATE INDEX IF NOT EXISTS privacy_audit_log_unsealed
                 ON privacy_audit_log (id) WHERE row_hash IS NULL;
             """,

@@ -8,6 +8,7 @@ sliding counts need). It is idempotent: every hit has a key (rule, user,
 customer or period, triggering row) and an alert is opened once per key."""
 
 import logging
+from datetime import datetime, timedelta, timezone
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -22,6 +23,14 @@ RULE_TYPES = [
     ("export_spike", "Export volume spike"),
 ]
 DEFAULT_ACTIONS = "view_clear,reveal,export"
+
+
+def _bucket_range(bucket, seconds):
+    """[start, end) as naive UTC datetimes of tumbling window ``bucket``."""
+    start = datetime.fromtimestamp(bucket * seconds, tz=timezone.utc).replace(
+        tzinfo=None
+    )
+    return start, start + timedelta(seconds=seconds)
 
 
 class PrivacyAuditRule(models.Model):
@@ -88,6 +97,9 @@ class PrivacyAuditRule(models.Model):
 
     def _detect(self):
         cr = self.env.cr
+        # these are one-off analytic queries: JIT compilation costs more than
+        # it saves (1.35 s of a 1.8 s query on a million rows)
+        cr.execute("SET LOCAL jit = off")
         cr.execute("SELECT COALESCE(max(id), 0) FROM privacy_audit_log")
         upto = cr.fetchone()[0]
         opened = self.env["privacy.audit.alert"]
@@ -112,8 +124,11 @@ class PrivacyAuditRule(models.Model):
             SQL(
                 """
                 WITH bounds AS (
+                    -- OFFSET 0 keeps the planner on the id range (the new
+                    -- rows) instead of walking the whole log_time index
                     SELECT min(log_time) - %(window)s::interval AS start
-                      FROM privacy_audit_log WHERE id > %(since)s AND id <= %(upto)s
+                      FROM (SELECT log_time FROM privacy_audit_log
+                             WHERE id > %(since)s AND id <= %(upto)s OFFSET 0) AS n
                 ), acc AS (
                     SELECT l.id, l.user_id, l.log_time, e.cid::int AS cid
                       FROM privacy_audit_log l, bounds,
@@ -195,6 +210,13 @@ class PrivacyAuditRule(models.Model):
                   JOIN touched t ON t.user_id = l.user_id
                    AND floor(extract(epoch FROM l.log_time) / %(sec)s)::bigint = t.bucket
                  WHERE l.action = ANY(%(actions)s) AND l.id <= %(upto)s
+                   AND l.log_time >= (
+                       SELECT to_timestamp(
+                                  floor(extract(epoch FROM min(log_time)) / %(sec)s)
+                                  * %(sec)s
+                              ) AT TIME ZONE 'UTC'
+                         FROM (SELECT log_time FROM privacy_audit_log
+                                WHERE id > %(since)s AND id <= %(upto)s OFFSET 0) AS n)
                  GROUP BY l.user_id, t.bucket
                 HAVING %(measure)s > %(threshold)s
                 """,
@@ -215,12 +237,11 @@ class PrivacyAuditRule(models.Model):
                 "count": int(value),
                 "evidence": SQL(
                     "user_id = %s AND action = ANY(%s) AND id <= %s AND "
-                    "floor(extract(epoch FROM log_time) / %s)::bigint = %s",
+                    "log_time >= %s AND log_time < %s",
                     uid,
                     self._action_list(),
                     upto,
-                    seconds,
-                    bucket,
+                    *_bucket_range(bucket, seconds),
                 ),
             }
             for uid, bucket, value, last_id in self.env.cr.fetchall()
@@ -349,7 +370,12 @@ class PrivacyAuditRule(models.Model):
                     "severity": self.severity,
                 }
             )
-        return Alert.create(vals_list) if vals_list else Alert
+        if not vals_list:
+            return Alert
+        # mails to the compliance team are queued, not sent inside the job
+        return Alert.with_context(
+            mail_activity_quick_update=True, mail_notify_force_send=False
+        ).create(vals_list)
 
     def _assignee(self, subject_uid):
         if self.responsible_id and self.responsible_id.id != subject_uid:
