@@ -235,6 +235,22 @@ def _cn_mobile_digits(text, region):
     return match.group(2)
 
 
+def _star_digits(rest):
+    """Star the digits of ``rest`` but the last 4 (never more than half),
+    keeping every separator: ``" 1 23 45 56 78"`` -> ``" * ** ** 56 78"``."""
+    total = sum(c in _DIGITS for c in rest)
+    keep = min(4, total // 2)
+    seen = 0
+    out = []
+    for char in rest:
+        if char in _DIGITS:
+            out.append("*" if seen < total - keep else char)
+            seen += 1
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def _mask_international(number):
     """Keep ``+CC`` and the last 4 digits, star the rest, keep the grouping.
 
@@ -249,17 +265,7 @@ def _mask_international(number):
     if not formatted.startswith(prefix):
         return None
     rest = formatted[len(prefix) :]
-    total = sum(c in _DIGITS for c in rest)
-    keep = min(4, total // 2)
-    seen = 0
-    out = []
-    for char in rest:
-        if char in _DIGITS:
-            out.append("*" if seen < total - keep else char)
-            seen += 1
-        else:
-            out.append(char)
-    return prefix + "".join(out)
+    return prefix + _star_digits(rest)
 
 
 _INTL_FORMATTED_RE = re.compile(r"\+[1-9][0-9]{0,2}(?:[ -][0-9]{1,6}){2,6}")
@@ -279,19 +285,9 @@ def _mask_formatted_international(text):
     code = int(head[1:])
     if code not in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
         return None
-    total = sum(c in _DIGITS for c in rest)
-    if total < 4:
+    if sum(c in _DIGITS for c in rest) < 4:
         return None
-    keep = min(4, total // 2)
-    seen = 0
-    out = []
-    for char in rest:
-        if char in _DIGITS:
-            out.append("*" if seen < total - keep else char)
-            seen += 1
-        else:
-            out.append(char)
-    return f"{head} {''.join(out)}"
+    return f"{head} {_star_digits(rest)}"
 
 
 def _mask_unparseable_phone(text):
