@@ -25,7 +25,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 from odoo.tools import SQL
 
-from ..tools.hashchain import GENESIS, entry_hash, verify_chain
+from ..tools.hashchain import GENESIS, RawJSON, entry_hash, verify_chain
 
 _logger = logging.getLogger(__name__)
 
@@ -281,9 +281,12 @@ class PrivacyAuditLog(models.Model):
     @api.model
     def _chain_rows(self, start_seq, batch_size=20000):
         """Stream (seq, prev_hash, row_hash, entry) of sealed rows in chain
-        order, by keyset pages so a million rows never sit in memory."""
+        order, by keyset pages so a million rows never sit in memory. The ids
+        come as compact JSON text, hashed as they are (no decoding)."""
         cr = self.env.cr
-        cols = ", ".join(PAYLOAD)
+        cols = ", ".join(
+            "replace(res_ids::text, ' ', '')" if c == "res_ids" else c for c in PAYLOAD
+        )
         after = start_seq - 1
         while True:
             cr.execute(
@@ -295,8 +298,11 @@ class PrivacyAuditLog(models.Model):
             rows = cr.fetchall()
             if not rows:
                 return
+            raw = PAYLOAD.index("res_ids")
             for row in rows:
                 entry = self._row_entry(row[3:])
+                if entry["res_ids"] is not None:
+                    entry["res_ids"] = RawJSON(row[3 + raw])
                 entry["chain_seq"] = row[0]
                 yield row[0], row[1], row[2], entry
             after = rows[-1][0]

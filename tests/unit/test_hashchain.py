@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import json
 
 import pytest
 
@@ -240,3 +241,14 @@ def test_rows_read_back_as_stored_values_verify(hashchain):
     ]
     result = hashchain.verify_chain(other)
     assert (result.first_bad_seq, result.problem) == (1, "altered")
+
+
+@pytest.mark.parametrize("ids", [[], [1], [1, 2, 3], list(range(80)), None], ids=repr)
+def test_raw_json_ids_hash_like_the_decoded_list(hashchain, ids):
+    """Verification hashes jsonb ids read as text; sealing hashed the list."""
+    entry = {"id": 7, "res_ids": ids, "reason": "x\x00raw\x000", "chain_seq": 3}
+    raw = dict(entry)
+    if ids is not None:
+        raw["res_ids"] = hashchain.RawJSON(json.dumps(ids, separators=(",", ":")))
+    assert hashchain.canonical(raw) == hashchain.canonical(entry)
+    assert hashchain.entry_hash("0" * 64, raw) == hashchain.entry_hash("0" * 64, entry)
