@@ -154,6 +154,29 @@ class TestAccessLog(AuditCommon, TransactionCase):
         self.assertEqual(reveal.res_ids, self.customers[:1].ids)
         self.assertEqual(reveal.field_names, "phone")
 
+    def test_onchange_returning_no_protected_field_leaves_no_row(self):
+        partner = self.as_sales().browse(self.customers[0].id)
+        partner.onchange({"city": "Hangzhou"}, ["city"], {"city": {}, "phone": {}})
+        self.assertFalse(self.rows())
+
+    def test_group_by_protected_field_is_logged_masked(self):
+        self.as_sales().read_group(
+            [("id", "in", self.customers.ids)], ["email"], ["email"]
+        )
+        rows = self.rows()
+        self.assertEqual(rows.mapped("action"), ["view_masked"])
+        self.assertEqual(sorted(rows.res_ids), sorted(self.customers.ids))
+        self.assertEqual(rows.field_names, "email")
+        self.assertNoValue(rows)
+
+    def test_exact_name_search_by_email_logs_a_search(self):
+        self.as_sales().search([("email", "=ilike", EMAIL)])
+        rows = self.rows()
+        self.assertEqual(rows.mapped("action"), ["search"])
+        self.assertEqual(rows.field_names, "email")
+        self.assertFalse(rows.res_ids)
+        self.assertNoValue(rows)
+
     def test_rolled_back_access_leaves_no_row(self):
         with self.env.cr.savepoint(flush=False) as sp:
             self.as_sales().browse(self.customers.ids).read(["phone"])
