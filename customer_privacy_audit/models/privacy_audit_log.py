@@ -244,12 +244,15 @@ class PrivacyAuditLog(models.Model):
             anchor = self.env["privacy.audit.anchor"].sudo()._latest()
             seq, prev = (anchor.chain_seq, anchor.row_hash) if anchor else (0, GENESIS)
         sealed = 0
+        last_id = 0
         cols = ", ".join(PAYLOAD)
         while True:
+            # keyset paging: each batch starts after the last one, so the
+            # partial index on unsealed rows is not rescanned from the start
             cr.execute(
                 f"SELECT {cols} FROM privacy_audit_log WHERE row_hash IS NULL "
-                "ORDER BY id LIMIT %s",
-                [batch_size],
+                "AND id > %s ORDER BY id LIMIT %s",
+                [last_id, batch_size],
             )
             rows = cr.fetchall()
             if not rows:
@@ -274,6 +277,7 @@ class PrivacyAuditLog(models.Model):
                 )
             )
             sealed += len(rows)
+            last_id = rows[-1][0]
         if sealed:
             self.invalidate_model(["chain_seq", "prev_hash", "row_hash"])
         return sealed
