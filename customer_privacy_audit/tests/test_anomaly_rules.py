@@ -74,10 +74,14 @@ class TestAnomalyRules(AuditCommon, TransactionCase):
         self.assertEqual(alert.hit_count, 11)
         self.assertEqual(len(alert.log_ids), 11)
         self.assertEqual(alert.state, "new")
-        compliance = self.users["compliance"]
+        # assigned to a legal / compliance user, who gets the activity
         self.assertTrue(
-            alert.activity_ids.filtered(lambda a: a.user_id == compliance)
-            or alert.assigned_id,
+            alert.assigned_id.has_group("customer_privacy.group_privacy_compliance")
+        )
+        self.assertEqual(alert.activity_ids.user_id, alert.assigned_id)
+        team = self.env.ref("customer_privacy.group_privacy_compliance").users
+        self.assertTrue(
+            alert.message_ids.filtered(lambda m: team.partner_id & m.partner_ids)
         )
         # idempotent: running again over the same rows opens nothing new
         rule.with_context(privacy_rule_checkpoint=True).last_log_id = self.start_id
