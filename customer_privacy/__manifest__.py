@@ -21,6 +21,7 @@
         "data/privacy_field_policy_data.xml",
         "data/res_partner_industry_data.xml",
         "data/privacy_field_policy_identity_data.xml",
+        "data/res_partner_masked_data.xml",
         "views/res_partner_views.xml",
         "views/res_partner_industry_views.xml",
         "views/res_config_settings_views.xml",

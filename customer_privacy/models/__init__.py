@@ -13,5 +13,6 @@ from . import (
     res_partner,
     res_partner_identity,
     res_partner_industry,
+    res_partner_masked,
     res_users,
 )

@@ -25,6 +25,7 @@ values. Only ``_read_format``, whose output always goes to a client, masks in
 sudo too, for the user of the request (the chatter reads partners in sudo)."""
 
 import re
+import zlib
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -55,6 +56,18 @@ ONCHANGE_INPUT = "privacy_onchange_values"
 # {(model, field, su): policies} while one batch of values is masked: resolving
 # the policies once per field, not once per value
 _MASK_POLICIES = ContextVar("customer_privacy_mask_policies", default=None)
+# {model: policies} during one export: it calls _export_rows once per related
+# record (the country of each of 10,000 customers)
+_EXPORT_POLICIES = ContextVar("customer_privacy_export_policies", default=None)
+
+
+def _cached_call(method, record, *args):
+    """``record.method(*args)`` for an ``ormcache``-decorated ``method``,
+    through its cache but without the decorator's signature binding, which
+    costs more than the lookup itself on paths every read of every model
+    takes (the cache, its keys and its invalidation are unchanged)."""
+    cache = method.__cache__
+    return cache.lookup(cache.method, record, *args)
 
 
 class OnchangeInput(dict):
@@ -93,9 +106,9 @@ class Base(models.AbstractModel):
         if self.env.su:
             return {}
         registry = self.env.registry
-        if "privacy.field.policy" not in registry or not registry.loaded:
+        if not registry.loaded or "privacy.field.policy" not in registry:
             return {}
-        return self._privacy_model_policies()
+        return _cached_call(type(self)._privacy_model_policies, self)
 
     @api.model
     @tools.ormcache()
@@ -162,10 +175,15 @@ class Base(models.AbstractModel):
         admin, group_ids = self._privacy_user_groups()
         return admin or bool(policy.clear_group_ids & group_ids)
 
-    @api.model
     def _privacy_user_groups(self):
         """(data administrator?, group ids) of the current user."""
-        group_ids = frozenset(self.env.user._get_group_ids())
+        return _cached_call(type(self)._privacy_uid_groups, self, self.env.uid)
+
+    @api.model
+    @tools.ormcache("uid")
+    def _privacy_uid_groups(self, uid):
+        # cleared with Odoo's own group caches (any change of groups)
+        group_ids = frozenset(self.env["res.users"].browse(uid)._get_group_ids())
         admin_id = self.env["ir.model.data"]._xmlid_to_res_id(
             DATA_ADMIN, raise_if_not_found=False
         )
@@ -190,27 +208,42 @@ class Base(models.AbstractModel):
                 role.add(fname)
         if not wanted:
             return Visibility(role=role)
-        records = list(self)
-        grants = self._privacy_grants_by_record(records)
+        # set operations over the ids: an export judges 10,000 records
+        rids = set(self._ids)
+        grants = self._privacy_grants_by_record()
+        granted_rids = {
+            rid
+            for rid in rids
+            if (rid.origin if isinstance(rid, NewId) else rid) in grants
+        }
         companies = set()
         if any(p.only_individuals for ps in wanted.values() for p in ps):
-            companies = self._privacy_company_ids(records)
-        masked = {fname: set() for fname in wanted}
-        granted = {fname: set() for fname in wanted}
-        for record in records:
-            rid = record.id
-            real_id = rid.origin if isinstance(rid, NewId) else rid
-            record_grants = grants.get(real_id, ()) if real_id else ()
-            for fname, uncleared in wanted.items():
-                states = {
-                    self._privacy_policy_state(policy, rid in companies, record_grants)
-                    for policy in uncleared
-                }
-                if "masked" in states:
-                    masked[fname].add(rid)
-                elif "granted" in states:
-                    granted[fname].add(rid)
+            companies = self._privacy_company_ids()
+        plain = {False: rids - companies - granted_rids, True: companies - granted_rids}
+        masked, granted = {}, {}
+        for fname, uncleared in wanted.items():
+            masked[fname], granted[fname] = set(), set()
+            for is_company, ids in plain.items():
+                state = self._privacy_fold_states(uncleared, is_company, ())
+                if state != "open":
+                    (masked if state == "masked" else granted)[fname].update(ids)
+            for rid in granted_rids:
+                real_id = rid.origin if isinstance(rid, NewId) else rid
+                state = self._privacy_fold_states(
+                    uncleared, rid in companies, grants[real_id]
+                )
+                if state != "open":
+                    (masked if state == "masked" else granted)[fname].add(rid)
         return Visibility(masked, granted, role)
+
+    @classmethod
+    def _privacy_fold_states(cls, policies, is_company, grants):
+        """The state of a field protected by ``policies`` (a copy of several
+        protected fields is masked where any of them is)."""
+        states = {cls._privacy_policy_state(p, is_company, grants) for p in policies}
+        if "masked" in states:
+            return "masked"
+        return "granted" if "granted" in states else "open"
 
     @staticmethod
     def _privacy_policy_state(policy, is_company, grants):
@@ -232,28 +265,34 @@ class Base(models.AbstractModel):
             f: ids for f, ids in self._privacy_visibility(fnames).masked.items() if ids
         }
 
-    def _privacy_company_ids(self, records):
+    def _privacy_company_ids(self):
         if "is_company" not in self._fields:
             return set()
         # sudo: whether a record is a company decides what is protected on it,
-        # whoever formats it (the chatter formats trackings of any record)
-        return {
-            r.id for r in self.browse([r.id for r in records]).sudo() if r.is_company
-        }
+        # whoever formats it (the chatter formats trackings of any record);
+        # from the cache, else that one column (an export has not fetched it)
+        records = self.sudo().with_context(prefetch_fields=False)
+        flags = records.mapped("is_company")
+        return {rid for rid, flag in zip(self._ids, flags, strict=True) if flag}
 
-    def _privacy_grants_by_record(self, records):
-        link = self._privacy_partner_field() if self._name != "res.partner" else "id"
-        if not link:
-            return {}
-        by_partner = defaultdict(list)
-        # sudo: the link only tells whose grants apply
-        for record in self.browse([r.id for r in records]).sudo():
-            rid = record.id.origin if isinstance(record.id, NewId) else record.id
-            if not rid:
-                continue
-            partner_id = rid if link == "id" else record[link].id
-            if partner_id:
-                by_partner[partner_id].append(rid)
+    def _privacy_grants_by_record(self):
+        """{record id: the live grants of the current user on its customer}."""
+        if self._name == "res.partner":
+            by_partner = {
+                pid: [pid]
+                for pid in (r.origin if isinstance(r, NewId) else r for r in self._ids)
+                if pid
+            }
+        else:
+            link = self._privacy_partner_field()
+            if not link:
+                return {}
+            by_partner = defaultdict(list)
+            # sudo: the link only tells whose grants apply
+            for record in self.sudo():
+                rid = record.id.origin if isinstance(record.id, NewId) else record.id
+                if rid and record[link]:
+                    by_partner[record[link].id].append(rid)
         if not by_partner:
             return {}
         # sudo: users may not read grants, but theirs decide what they see
@@ -282,12 +321,55 @@ class Base(models.AbstractModel):
                 memo[key] = policies
         if not policies:
             return value
-        fmt = policies[0].mask_format
+        return self._privacy_apply_mask(policies[0].mask_format, value)
+
+    @staticmethod
+    def _privacy_apply_mask(fmt, value):
         if fmt == "email" and value.endswith(">") and "<" in value:
             # a formatted address: '"Name" <email>' keeps its name
             name, _sep, email = value[:-1].rpartition("<")
             return f"{name}<{masking.mask('email', email)}>"
         return masking.mask(fmt, value)
+
+    @staticmethod
+    def _privacy_value_checksum(value):
+        """Ties a stored masked form to the value it was made from."""
+        return zlib.crc32(value.encode())
+
+    def _privacy_stored_masks(self):
+        """{record id: {field: [format, masked value, checksum of the value]}}
+        of the masked forms a model stores with its records (res.partner
+        does: masking every value of an export costs more than the export);
+        empty for other models."""
+        return {}
+
+    def _privacy_masker(self):
+        """``mask(record id, field, value)`` for a batch of values of
+        ``self``: the stored masked form when it was made from this very
+        value with the field's current format, else the value masked now
+        (each distinct value once: a list shows many equal cities)."""
+        stored = self._privacy_stored_masks()
+        policies = self._privacy_policies()
+        formats, memo = {}, {}
+
+        def mask(rid, fname, value):
+            if not value or not isinstance(value, str):
+                return value
+            entry = stored.get(rid, {}).get(fname) if stored else None
+            if entry:
+                if fname not in formats:
+                    field_policies = self._privacy_field_policies(fname, policies)
+                    formats[fname] = field_policies and field_policies[0].mask_format
+                fmt, masked, checksum = entry
+                if fmt == formats[fname] and checksum == self._privacy_value_checksum(
+                    value
+                ):
+                    return masked
+            if (fname, value) not in memo:
+                memo[fname, value] = self._privacy_mask_value(fname, value)
+            return memo[fname, value]
+
+        return mask
 
     @staticmethod
     @contextmanager
@@ -359,7 +441,7 @@ class Base(models.AbstractModel):
         user_input = self.env.context.get(ONCHANGE_INPUT)
         if not isinstance(user_input, OnchangeInput):
             user_input = {}
-        masks = {}  # a list shows many equal values (cities, company phones)
+        mask = self._privacy_masker()
         with self._privacy_masking_batch():
             for vals in result:
                 rid = vals["id"]
@@ -376,9 +458,7 @@ class Base(models.AbstractModel):
                         fname, value, user_input
                     ):
                         continue
-                    if (fname, value) not in masks:
-                        masks[fname, value] = self._privacy_mask_value(fname, value)
-                    vals[fname] = masks[fname, value]
+                    vals[fname] = mask(rid, fname, value)
 
     def _privacy_is_user_input(self, fname, value, user_values):
         """In an onchange, the value the user just typed comes back to them
@@ -410,7 +490,19 @@ class Base(models.AbstractModel):
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         if _is_toplevel_call:
             self._privacy_check_export(fields)
-        policies = self._privacy_policies()
+            token = _EXPORT_POLICIES.set({})
+            try:
+                return self._privacy_export_rows(fields, _is_toplevel_call)
+            finally:
+                _EXPORT_POLICIES.reset(token)
+        return self._privacy_export_rows(fields, _is_toplevel_call)
+
+    def _privacy_export_rows(self, fields, _is_toplevel_call):
+        memo = _EXPORT_POLICIES.get()
+        if memo is None:
+            policies = self._privacy_policies()
+        elif (policies := memo.get((self._name, self.env.su))) is None:
+            policies = memo[self._name, self.env.su] = self._privacy_policies()
         if not policies:
             return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
         columns = {
@@ -428,6 +520,7 @@ class Base(models.AbstractModel):
         # after the export's own fetch: reading first (in sudo) would fill the
         # cache and make Odoo check the record rules in Python on every record
         masked = self._privacy_visibility(set(columns.values())).masked
+        mask = self._privacy_masker()
         with self._privacy_masking_batch():
             for line in lines:
                 rid = line.pop()
@@ -436,7 +529,7 @@ class Base(models.AbstractModel):
                 rid = int(rid)
                 for i, fname in columns.items():
                     if rid in masked.get(fname, ()):
-                        line[i] = self._privacy_mask_value(fname, line[i])
+                        line[i] = mask(rid, fname, line[i])
         return lines
 
     def _privacy_path_policies(self, path):

@@ -6,7 +6,7 @@ A reveal with a reason creates one; an approved usage request will create
 one too. A grant works only while ``date_expire`` is in the future, which the
 clearance query checks itself: expiry needs no scheduled job."""
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
 
 
@@ -65,23 +65,50 @@ class PrivacyAccessGrant(models.Model):
                 self.env._("Access grants are created by reveals and approvals only.")
             )
         grants = super().create(vals_list)
+        self._clear_horizon()
         return grants
 
     def write(self, vals):
         if not self.env.su:
             raise AccessError(self.env._("Access grants cannot be changed."))
+        self._clear_horizon()
         return super().write(vals)
 
     def unlink(self):
         if not self.env.su:
             raise AccessError(self.env._("Access grants cannot be deleted."))
+        self._clear_horizon()
         return super().unlink()
+
+    def _clear_horizon(self):
+        """Forget the cached horizons now and once more after the commit: a
+        concurrent request may cache the horizon in between without the
+        grant, which must not stay hidden until the next change."""
+        registry = self.env.registry
+        registry.clear_cache()
+        self.env.cr.postcommit.add(registry.clear_cache)
+
+    @api.model
+    @tools.ormcache("user_id")
+    def _grant_horizon(self, user_id):
+        """When the user's last grant expires (None without any grant):
+        users without a live grant - nearly all reads - cost no query.
+        Creating or changing a grant clears the cache."""
+        self.env.cr.execute(
+            "SELECT max(date_expire) FROM privacy_access_grant WHERE user_id = %s",
+            [user_id],
+        )
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _live_grants(self, user_id, partner_ids):
         """{partner id: [(field names or None, level), ...]} of the user's live
         grants on these customers, in one query."""
         if not partner_ids:
+            return {}
+        now = fields.Datetime.now()
+        horizon = self._grant_horizon(user_id)
+        if horizon is None or horizon <= now:
             return {}
         self.env.cr.execute(
             """
@@ -92,7 +119,7 @@ class PrivacyAccessGrant(models.Model):
                AND g.date_expire > %s
                AND rel.partner_id = ANY(%s)
             """,
-            [user_id, fields.Datetime.now(), list(partner_ids)],
+            [user_id, now, list(partner_ids)],
         )
         grants = {}
         for pid, names, level in self.env.cr.fetchall():

@@ -225,8 +225,9 @@ class ResPartner(models.Model):
         # The record rule reads this field when records are already cached:
         # relations are touched only for the (few) restricted customers.
         uid = self.env.uid
-        for partner in self:
-            partner.privacy_visible = not partner.privacy_restricted or (
+        restricted = self.mapped("privacy_restricted")  # one pass over the cache
+        for partner, hidden in zip(self, restricted, strict=True):
+            partner.privacy_visible = not hidden or (
                 partner.user_id.id == uid
                 or uid in partner.privacy_authorized_user_ids.ids
             )
@@ -234,14 +235,20 @@ class ResPartner(models.Model):
     def _search_privacy_visible(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on visibility."))
-        domain = [
-            "|",
-            "|",
-            ("privacy_restricted", "=", False),
-            ("user_id", "=", self.env.uid),
-            ("privacy_authorized_user_ids", "in", [self.env.uid]),
-        ]
-        return domain if (operator == "=") == value else ["!", *domain]
+        # The few customers hidden from this user, as one subquery that
+        # PostgreSQL hashes once: every search of partners (and of users,
+        # through their partner) carries this rule.
+        hidden = SQL(
+            """(SELECT p.id FROM res_partner p
+                 WHERE p.privacy_restricted
+                   AND p.user_id IS DISTINCT FROM %(uid)s
+                   AND NOT EXISTS (
+                       SELECT 1 FROM res_partner_privacy_authorized_user_rel a
+                        WHERE a.partner_id = p.id AND a.user_id = %(uid)s))""",
+            uid=self.env.uid,
+        )
+        visible = (operator == "=") == value
+        return [("id", "not in" if visible else "in", hidden)]
 
     @api.depends_context("uid")
     def _compute_privacy_can_classify(self):
