@@ -336,6 +336,10 @@ class Base(models.AbstractModel):
         """Ties a stored masked form to the value it was made from."""
         return zlib.crc32(value.encode())
 
+    def _privacy_prefetch_masking(self):
+        """Stored fields the masking of a batch reads besides the values."""
+        return ["is_company"] if "is_company" in self._fields else []
+
     def _privacy_stored_masks(self):
         """{record id: {field: [format, masked value, checksum of the value]}}
         of the masked forms a model stores with its records (res.partner
@@ -519,6 +523,9 @@ class Base(models.AbstractModel):
         )
         # after the export's own fetch: reading first (in sudo) would fill the
         # cache and make Odoo check the record rules in Python on every record
+        # what masking reads and the export did not fetch, in one query
+        records = self.sudo().with_context(prefetch_fields=False)
+        records.fetch(self._privacy_prefetch_masking())
         masked = self._privacy_visibility(set(columns.values())).masked
         mask = self._privacy_masker()
         with self._privacy_masking_batch():

@@ -5,6 +5,7 @@ from . import (
     test_field_protection,
     test_field_protection_rpc,
     test_i18n,
+    test_masked_forms,
     test_reveal,
     test_roles,
     test_rpc_access,
