@@ -341,10 +341,9 @@ class Base(models.AbstractModel):
         return ["is_company"] if "is_company" in self._fields else []
 
     def _privacy_stored_masks(self):
-        """{record id: {field: [format, masked value, checksum of the value]}}
-        of the masked forms a model stores with its records (res.partner
-        does: masking every value of an export costs more than the export);
-        empty for other models."""
+        """{record id: packed masked forms (``masking.pack_forms``)} that a
+        model stores with its records (res.partner does: masking every value
+        of an export costs more than the export); empty for other models."""
         return {}
 
     def _privacy_masker(self):
@@ -359,7 +358,7 @@ class Base(models.AbstractModel):
         def mask(rid, fname, value):
             if not value or not isinstance(value, str):
                 return value
-            entry = stored.get(rid, {}).get(fname) if stored else None
+            entry = stored and masking.unpack_form(stored.get(rid), fname)
             if entry:
                 if fname not in formats:
                     field_policies = self._privacy_field_policies(fname, policies)
@@ -492,7 +491,13 @@ class Base(models.AbstractModel):
 
     # --------------------------------------------------------------- export
     def _export_rows(self, fields, *, _is_toplevel_call=True):
-        if _is_toplevel_call:
+        if not _is_toplevel_call:
+            # the related records of an export, one call each: the common
+            # case (a model without policy) first
+            memo = _EXPORT_POLICIES.get()
+            if memo is not None and memo.get((self._name, self.env.su)) == {}:
+                return super()._export_rows(fields, _is_toplevel_call=False)
+        else:
             self._privacy_check_export(fields)
             token = _EXPORT_POLICIES.set({})
             try:

@@ -373,3 +373,44 @@ def test_bank_card_shows_at_most_bin_and_last_four(masking):
         assert visible <= length // 2 or length >= 11
         if length >= 10:
             assert result.count("*") >= 6
+
+
+# ------------------------------------------------------- stored masked forms
+
+
+def test_pack_and_unpack_forms(masking):
+    forms = {
+        "email": ("email", "z***@example.com", 123),
+        "phone": ("phone", "138****1234", 4294967295),
+        "street": ("address", "北京市海淀区******", 7),
+    }
+    text = masking.pack_forms(forms)
+    for field, form in forms.items():
+        assert masking.unpack_form(text, field) == form
+    assert masking.unpack_form(text, "mobile") is None
+    # a field whose name ends another's is not mistaken for it
+    assert masking.unpack_form(text, "mail") is None
+    assert masking.pack_forms({}) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        None,
+        False,
+        "",
+        "garbage",
+        "\x1eemail\x1femail",
+        "\x1eemail\x1fa\x1fb\x1fnot-digits",
+    ],
+)
+def test_unpack_form_of_malformed_text_is_none(masking, text):
+    assert masking.unpack_form(text, "email") is None
+
+
+def test_packed_separators_in_a_value_never_shift_the_fields(masking):
+    text = masking.pack_forms(
+        {"vat": ("generic", "a\x1eb", 1), "zip": ("full", "**", 2)}
+    )
+    assert masking.unpack_form(text, "zip") == ("full", "**", 2)
+    assert masking.unpack_form(text, "vat") == ("generic", "a*b", 1)
