@@ -85,8 +85,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _privacy_refresh_masked_values(self):
-        """Make the masked forms of every customer again, in batches (after
-        installation, when the policies have just been loaded)."""
+        """Make the masked forms of every customer again, in batches: on
+        installation (the policies are loaded after the column is first
+        computed) and on every update (the masking code may have changed)."""
         self.env.cr.execute("SELECT id FROM res_partner ORDER BY id")
         ids = [row[0] for row in self.env.cr.fetchall()]
         field = self._fields["privacy_masked_values"]
