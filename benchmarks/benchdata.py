@@ -132,6 +132,9 @@ def _cn_mobile(rng):
 
 
 def _latin_phone(rng, prefix):
+    if prefix.startswith("+1 "):  # North America: area code + 7 digits
+        digits = f"{rng.randrange(2 * 10**6, 10**7):07d}"
+        return f"{prefix} {digits[:3]} {digits[3:]}"
     digits = f"{rng.randrange(10**8):08d}"
     return f"{prefix} {digits[:2]} {digits[2:4]} {digits[4:6]} {digits[6:]}"
 

@@ -5,6 +5,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..tools import validation
+
 SENSITIVITY = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 SENSITIVITY_RANK = {"low": 0, "medium": 1, "high": 2}
 CONFIDENTIALITY = [
@@ -338,6 +340,25 @@ class ResPartner(models.Model):
         self.invalidate_model(["privacy_value_grade"])
 
     # -------------------------------------------------------------- constraints
+    @api.constrains("phone", "mobile")
+    def _check_privacy_phones(self):
+        # a masked value sent back never reaches here (Base.write drops it)
+        for partner in self:
+            region = partner.country_id.code or "CN"
+            for fname in ("phone", "mobile"):
+                value = partner[fname]
+                if value and not validation.is_possible_phone(value, region):
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s of %(customer)s is not a phone number: "
+                            "enter digits, with the country code for a number "
+                            "outside %(country)s.",
+                            field=self._fields[fname]._description_string(self.env),
+                            customer=partner.display_name,
+                            country=partner.country_id.name or self.env._("China"),
+                        )
+                    )
+
     @api.constrains("privacy_annual_revenue")
     def _check_privacy_annual_revenue(self):
         if any(p.privacy_annual_revenue < 0 for p in self):

@@ -464,3 +464,37 @@ class TestFieldProtectionRpc(FieldProtectionCommon, HttpCase):
             for email in values["email_to"]
         ]
         self.assertIn('"Zhang San Test" <zhangsan@example.com>', recipients)
+
+    # ------------------------------------------------------------ bad input
+    @mute_logger("odoo.http")
+    def test_jsonrpc_write_of_a_non_phone_is_refused_and_stores_nothing(self):
+        before = (self.customer.phone, self.customer.mobile)
+        for role in ("sales", "data_admin"):
+            for vals in ({"phone": "call me maybe"}, {"mobile": "12"}):
+                with self.subTest(role=role, vals=vals):
+                    with self.assertRaises(RpcError) as caught:
+                        self.execute_kw(
+                            role, "res.partner", "write", self.customer.ids, vals
+                        )
+                    self.assertIn("ValidationError", caught.exception.name)
+                    self.assertIn("is not a phone number", caught.exception.message)
+        with self.assertRaises(RpcError):
+            self.execute_kw(
+                "sales", "res.partner", "create", {"name": "X", "phone": "abc"}
+            )
+        self.env.invalidate_all()
+        self.assertEqual((self.customer.phone, self.customer.mobile), before)
+        # a real number is stored, a masked one sent back changes nothing
+        self.execute_kw(
+            "sales",
+            "res.partner",
+            "write",
+            self.customer.ids,
+            {"mobile": "+33 6 12 34 56 78"},
+        )
+        self.execute_kw(
+            "sales", "res.partner", "write", self.customer.ids, {"phone": "138****8000"}
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.customer.mobile, "+33 6 12 34 56 78")
+        self.assertEqual(self.customer.phone, before[0])

@@ -145,6 +145,25 @@ def normalize_phone(value, region="CN"):
         return None
 
 
+def is_possible_phone(value, region="CN"):
+    """True when ``value`` can be a phone number (digits, length and country
+    code plausible; ``phonenumbers.is_possible_number``). Looser than
+    :func:`normalize_phone`: numbers of ranges not yet allocated, or
+    fictitious ones such as 555 numbers, still pass; words and digits of the
+    wrong length do not.
+
+    ``"+86 138 0013 8000"`` -> True, ``"call me"`` -> False, ``"12"`` -> False.
+    """
+    try:
+        text = _nfkc(_to_text(value)).strip()
+        if not text or len(text) > MAX_PHONE_INPUT:
+            return False
+        region = str(region).upper() if region else None
+        return phonenumbers.is_possible_number(phonenumbers.parse(text, region))
+    except Exception:
+        return False
+
+
 # ---------------------------------------------------------------------- email
 
 

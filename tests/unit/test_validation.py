@@ -305,3 +305,26 @@ def test_hostile_inputs_never_raise(validation):
         for region in ("CN", None, 42, "ZZ"):
             result = validation.normalize_phone(value, region=region)
             assert result is None or result.startswith("+"), context
+
+
+@pytest.mark.parametrize(
+    ("value", "region", "expected"),
+    [
+        ("+86 138 0013 8000", "CN", True),
+        ("138 0013 8000", "CN", True),
+        ("010 6552 8800", "CN", True),
+        ("+1 555-555-5556", "US", True),  # fictitious but possible
+        ("01 23 45 67 89", "FR", True),
+        ("１３８００１３８０００", "CN", True),  # full-width digits
+        ("call me maybe", "CN", False),
+        ("12", "CN", False),
+        ("+86 1380013800012345", "CN", False),
+        ("", "CN", False),
+        (None, "CN", False),
+        ("9" * 100, "CN", False),
+        ("+86 138 0013 8000", None, True),
+        ("138 0013 8000", "ZZ", False),
+    ],
+)
+def test_is_possible_phone(validation, value, region, expected):
+    assert validation.is_possible_phone(value, region) is expected
