@@ -97,7 +97,7 @@ class TestMaskedForms(PrivacyCommon, TransactionCase):
         read = self.customer.with_user(self.sales).read(["email"])[0]
         self.assertEqual(read["email"], masking.mask("full", EMAIL))
 
-    def test_list_read_uses_forms_and_cleared_users_see_clear(self):
+    def test_search_read_masks_and_cleared_users_see_clear(self):
         partners = self.env["res.partner"].search([("id", "=", self.customer.id)])
         as_sales = partners.with_user(self.sales).search_read(
             [("id", "=", self.customer.id)], ["email", "phone"]
