@@ -498,3 +498,18 @@ class TestFieldProtectionRpc(FieldProtectionCommon, HttpCase):
         self.env.invalidate_all()
         self.assertEqual(self.customer.mobile, "+33 6 12 34 56 78")
         self.assertEqual(self.customer.phone, before[0])
+
+    @mute_logger("odoo.http")
+    def test_jsonrpc_masked_forms_column_is_unreadable(self):
+        # its checksums with the masks would give the hidden digits back
+        ids = self.customer.ids
+        for role in ("sales", "data_admin"):
+            for method, args, kwargs in (
+                ("read", [ids, ["privacy_masked_values"]], {}),
+                ("search_read", [[("privacy_masked_values", "ilike", "*")]], {}),
+                ("export_data", [ids, ["privacy_masked_values"]], {}),
+            ):
+                with self.subTest(role=role, method=method):
+                    with self.assertRaises(RpcError) as caught:
+                        self.execute_kw(role, "res.partner", method, *args, **kwargs)
+                    self.assertIn("AccessError", caught.exception.name)
