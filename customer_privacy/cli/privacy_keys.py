@@ -11,15 +11,13 @@
 The work is done by the ``privacy.key.service`` model; this is only the
 command line around it."""
 
-import argparse
 import sys
 
-import odoo
 from odoo.cli import Command
 from odoo.exceptions import UserError
-from odoo.modules.registry import Registry
 
 from ..models.privacy_key_service import DEFAULT_BATCH_SIZE
+from .common import database_parser, superuser_env
 
 
 def _out(text):
@@ -33,11 +31,7 @@ class PrivacyKeys(Command):
     name = "privacy-keys"
 
     def run(self, cmdargs):
-        parser = argparse.ArgumentParser(
-            prog=f"{sys.argv[0].split('/')[-1]} {self.name}", description=self.__doc__
-        )
-        parser.add_argument("-c", "--config", dest="config")
-        parser.add_argument("-d", "--database", dest="database", required=True)
+        parser = database_parser(self)
         actions = parser.add_subparsers(dest="action", required=True)
         rotate = actions.add_parser("rotate", help="re-wrap keys under the active key")
         rotate.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
@@ -46,13 +40,8 @@ class PrivacyKeys(Command):
         actions.add_parser("verify", help="decrypt every stored value")
         args = parser.parse_args(cmdargs)
 
-        config_args = ["-d", args.database]
-        if args.config:
-            config_args += ["-c", args.config]
-        odoo.tools.config.parse_config(config_args, setup_logging=True)
-        registry = Registry(args.database)
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with superuser_env(args) as env:
+            cr = env.cr
             service = env["privacy.key.service"]
             try:
                 code = getattr(self, f"_{args.action}")(service, args)

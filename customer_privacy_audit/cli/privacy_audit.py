@@ -5,12 +5,10 @@
 Verify the access log's hash chain; exits 1 and names the first broken,
 missing or inserted entry when it was tampered with."""
 
-import argparse
 import sys
 
-import odoo
+from odoo.addons.customer_privacy.cli.common import database_parser, superuser_env
 from odoo.cli import Command
-from odoo.modules.registry import Registry
 
 
 class PrivacyAudit(Command):
@@ -19,20 +17,11 @@ class PrivacyAudit(Command):
     name = "privacy-audit"
 
     def run(self, cmdargs):
-        parser = argparse.ArgumentParser(
-            prog=f"{sys.argv[0].split('/')[-1]} {self.name}", description=self.__doc__
-        )
-        parser.add_argument("-c", "--config", dest="config")
-        parser.add_argument("-d", "--database", dest="database", required=True)
+        parser = database_parser(self)
         parser.add_argument("action", choices=["verify", "seal"])
         args = parser.parse_args(cmdargs)
-        config_args = ["-d", args.database] + (
-            ["-c", args.config] if args.config else []
-        )
-        odoo.tools.config.parse_config(config_args)
-        registry = Registry(args.database)
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with superuser_env(args) as env:
+            cr = env.cr
             Log = env["privacy.audit.log"]
             if args.action == "seal":
                 sys.stdout.write(f"sealed {Log._seal()} entries\n")
