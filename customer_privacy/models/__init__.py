@@ -7,6 +7,7 @@ from . import (
     privacy_data_key,
     privacy_field_policy,
     privacy_key_service,
+    privacy_masked_form,
     res_company,
     res_config_settings,
     res_groups,

@@ -25,7 +25,6 @@ values. Only ``_read_format``, whose output always goes to a client, masks in
 sudo too, for the user of the request (the chatter reads partners in sudo)."""
 
 import re
-import zlib
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -81,14 +80,16 @@ class Visibility:
 
     - ``masked``: {field: ids shown masked};
     - ``granted``: {field: ids shown clear through an access grant};
-    - ``role``: fields the user sees clear by role, on every record."""
+    - ``role``: fields the user sees clear by role, on every record;
+    - ``stored``: {field: {id: masked form}} stored for the masked fields."""
 
-    __slots__ = ("granted", "masked", "role")
+    __slots__ = ("granted", "masked", "role", "stored")
 
-    def __init__(self, masked=None, granted=None, role=()):
+    def __init__(self, masked=None, granted=None, role=(), stored=None):
         self.masked = masked or {}
         self.granted = granted or {}
         self.role = set(role)
+        self.stored = stored or {}
 
     def __bool__(self):
         return bool(self.masked or self.granted or self.role)
@@ -189,9 +190,12 @@ class Base(models.AbstractModel):
         )
         return admin_id in group_ids, group_ids
 
-    def _privacy_visibility(self, fnames):
+    def _privacy_visibility(self, fnames, stored_forms=False):
         """:class:`Visibility` of the protected fields among ``fnames`` (and
-        their copies) on the records of ``self``, new records included."""
+        their copies) on the records of ``self``, new records included; with
+        ``stored_forms``, the stored masked forms of the fields that some
+        records may not see clear (read before whether records are
+        companies: res.partner reads both in one query)."""
         policies = self._privacy_policies()
         if not policies:
             return Visibility()
@@ -208,6 +212,7 @@ class Base(models.AbstractModel):
                 role.add(fname)
         if not wanted:
             return Visibility(role=role)
+        stored = self._privacy_stored_masks(set(wanted)) if stored_forms else {}
         # set operations over the ids: an export judges 10,000 records
         rids = set(self._ids)
         grants = self._privacy_grants_by_record()
@@ -234,7 +239,7 @@ class Base(models.AbstractModel):
                 )
                 if state != "open":
                     (masked if state == "masked" else granted)[fname].add(rid)
-        return Visibility(masked, granted, role)
+        return Visibility(masked, granted, role, stored)
 
     @classmethod
     def _privacy_fold_states(cls, policies, is_company, grants):
@@ -331,43 +336,26 @@ class Base(models.AbstractModel):
             return f"{name}<{masking.mask('email', email)}>"
         return masking.mask(fmt, value)
 
-    @staticmethod
-    def _privacy_value_checksum(value):
-        """Ties a stored masked form to the value it was made from."""
-        return zlib.crc32(value.encode())
-
-    def _privacy_prefetch_masking(self):
-        """Stored fields the masking of a batch reads besides the values."""
-        return ["is_company"] if "is_company" in self._fields else []
-
-    def _privacy_stored_masks(self):
-        """{record id: packed masked forms (``masking.pack_forms``)} that a
-        model stores with its records (res.partner does: masking every value
-        of an export costs more than the export); empty for other models."""
+    def _privacy_stored_masks(self, fnames):
+        """{field: {record id: masked form}} that a model stores for the
+        fields ``fnames`` of its records, each made from the current value
+        with the current format (res.partner does: masking every value of an
+        export costs more than the export); empty for other models."""
         return {}
 
-    def _privacy_masker(self):
+    def _privacy_masker(self, visibility):
         """``mask(record id, field, value)`` for a batch of values of
-        ``self``: the stored masked form when it was made from this very
-        value with the field's current format, else the value masked now
-        (each distinct value once: a list shows many equal cities)."""
-        stored = self._privacy_stored_masks()
-        policies = self._privacy_policies()
-        formats, memo = {}, {}
+        ``self``: the stored masked form of ``visibility`` when there is one,
+        else the value masked now (each distinct value once: a list shows
+        many equal cities)."""
+        stored, memo = visibility.stored, {}
 
         def mask(rid, fname, value):
             if not value or not isinstance(value, str):
                 return value
-            entry = stored and masking.unpack_form(stored.get(rid), fname)
-            if entry:
-                if fname not in formats:
-                    field_policies = self._privacy_field_policies(fname, policies)
-                    formats[fname] = field_policies and field_policies[0].mask_format
-                fmt, masked, checksum = entry
-                if fmt == formats[fname] and checksum == self._privacy_value_checksum(
-                    value
-                ):
-                    return masked
+            masked = stored.get(fname, {}).get(rid)
+            if masked is not None:
+                return masked
             if (fname, value) not in memo:
                 memo[fname, value] = self._privacy_mask_value(fname, value)
             return memo[fname, value]
@@ -423,7 +411,7 @@ class Base(models.AbstractModel):
         records = self._privacy_as_real_user()
         if not result or records is None or not records._privacy_policies():
             return result
-        visibility = records._privacy_visibility(fnames)
+        visibility = records._privacy_visibility(fnames, stored_forms=True)
         if visibility.masked or visibility.granted:
             records._privacy_hide_values(result, visibility)
         records._privacy_notify_views(visibility)
@@ -444,7 +432,7 @@ class Base(models.AbstractModel):
         user_input = self.env.context.get(ONCHANGE_INPUT)
         if not isinstance(user_input, OnchangeInput):
             user_input = {}
-        mask = self._privacy_masker()
+        mask = self._privacy_masker(visibility)
         with self._privacy_masking_batch():
             for vals in result:
                 rid = vals["id"]
@@ -521,28 +509,53 @@ class Base(models.AbstractModel):
         }
         if not columns:
             return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
-        # An extra '.id' column tells which output line is which record's main
-        # line (sub-lines of one2many values leave it empty).
-        lines = super()._export_rows(
-            [*fields, [".id"]], _is_toplevel_call=_is_toplevel_call
-        )
+        if self._privacy_single_lines(fields):
+            lines = super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+            line_ids = self._ids
+        else:
+            # An extra '.id' column tells which output line is which record's
+            # main line (sub-lines of one2many values leave it empty).
+            lines = super()._export_rows(
+                [*fields, [".id"]], _is_toplevel_call=_is_toplevel_call
+            )
+            line_ids = [line.pop() for line in lines]
+            line_ids = [int(rid) if rid else None for rid in line_ids]
         # after the export's own fetch: reading first (in sudo) would fill the
         # cache and make Odoo check the record rules in Python on every record
-        # what masking reads and the export did not fetch, in one query
-        records = self.sudo().with_context(prefetch_fields=False)
-        records.fetch(self._privacy_prefetch_masking())
-        masked = self._privacy_visibility(set(columns.values())).masked
-        mask = self._privacy_masker()
+        visibility = self._privacy_visibility(set(columns.values()), stored_forms=True)
+        mask = self._privacy_masker(visibility)
+        hidden = [
+            (i, fname, visibility.masked[fname], visibility.stored.get(fname, {}))
+            for i, fname in columns.items()
+            if visibility.masked.get(fname)
+        ]
         with self._privacy_masking_batch():
-            for line in lines:
-                rid = line.pop()
-                if not rid:
-                    continue
-                rid = int(rid)
-                for i, fname in columns.items():
-                    if rid in masked.get(fname, ()):
-                        line[i] = mask(rid, fname, line[i])
+            for line, rid in zip(lines, line_ids, strict=True):
+                for i, fname, masked_ids, stored in hidden:
+                    if rid in masked_ids and line[i]:
+                        line[i] = stored.get(rid) or mask(rid, fname, line[i])
         return lines
+
+    def _privacy_single_lines(self, fields):
+        """Whether exporting the paths ``fields`` gives each record of
+        ``self`` exactly one line, in order: no path goes through a to-many
+        or properties field (their values add lines)."""
+        for path in fields:
+            model = self
+            for name in path:
+                if name in ("id", ".id"):
+                    break
+                field = model._fields.get(name)
+                if field is None or field.type in (
+                    "one2many",
+                    "many2many",
+                    "properties",
+                ):
+                    return False
+                if not field.relational:
+                    break
+                model = self.env[field.comodel_name]
+        return True
 
     def _privacy_path_policies(self, path):
         """The policies protecting the field at the end of ``path`` (a list of

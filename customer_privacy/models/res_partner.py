@@ -95,6 +95,9 @@ class ResPartner(models.Model):
         compute="_compute_privacy_restricted",
         store=True,
         index=True,
+        # Its own prefetch group: the record rule's check after a list read
+        # fetches this one column, not every column of the partner.
+        prefetch="privacy_restricted",
         help="Top secret and a customer record: only its salesperson, its "
         "authorised users and data administrators see it.",
     )
@@ -226,13 +229,18 @@ class ResPartner(models.Model):
     def _compute_privacy_visible(self):
         # The record rule reads this field when records are already cached:
         # relations are touched only for the (few) restricted customers.
+        # Values are assigned in two batches, not record by record.
         uid = self.env.uid
-        restricted = self.mapped("privacy_restricted")  # one pass over the cache
-        for partner, hidden in zip(self, restricted, strict=True):
-            partner.privacy_visible = not hidden or (
-                partner.user_id.id == uid
-                or uid in partner.privacy_authorized_user_ids.ids
-            )
+        restricted = self.mapped("privacy_restricted")  # one narrow column
+        hidden = self.browse(
+            partner.id
+            for partner, flag in zip(self, restricted, strict=True)
+            if flag
+            and partner.user_id.id != uid
+            and uid not in partner.privacy_authorized_user_ids.ids
+        )
+        (self - hidden).privacy_visible = True
+        hidden.privacy_visible = False
 
     def _search_privacy_visible(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

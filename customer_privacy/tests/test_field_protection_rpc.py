@@ -500,16 +500,27 @@ class TestFieldProtectionRpc(FieldProtectionCommon, HttpCase):
         self.assertEqual(self.customer.phone, before[0])
 
     @mute_logger("odoo.http")
-    def test_jsonrpc_masked_forms_column_is_unreadable(self):
-        # its checksums with the masks would give the hidden digits back
-        ids = self.customer.ids
-        for role in ("sales", "data_admin"):
+    def test_jsonrpc_masked_forms_are_unreadable(self):
+        # their hashes with the masks would give the hidden digits back
+        self.env.flush_all()
+        Form = self.env["privacy.masked.form"]
+        rows = Form.search([("partner_id", "=", self.customer.id)])
+        self.assertTrue(rows.phone_hash, "the customer's forms exist (to be refused)")
+        ids = rows.ids
+        for role in ("sales", "compliance", "data_admin"):
             for method, args, kwargs in (
-                ("read", [ids, ["privacy_masked_values"]], {}),
-                ("search_read", [[("privacy_masked_values", "ilike", "*")]], {}),
-                ("export_data", [ids, ["privacy_masked_values"]], {}),
+                ("read", [ids, ["phone_masked", "phone_hash"]], {}),
+                ("search_read", [[("phone_hash", ">", 0)]], {"fields": ["id"]}),
+                ("export_data", [ids, ["phone_hash"]], {}),
+                ("write", [ids, {"phone_masked": False}], {}),
+                ("create", [{"partner_id": self.customer.id}], {}),
+                ("unlink", [ids], {}),
             ):
                 with self.subTest(role=role, method=method):
                     with self.assertRaises(RpcError) as caught:
-                        self.execute_kw(role, "res.partner", method, *args, **kwargs)
+                        self.execute_kw(
+                            role, "privacy.masked.form", method, *args, **kwargs
+                        )
                     self.assertIn("AccessError", caught.exception.name)
+        rows.invalidate_recordset()
+        self.assertTrue(rows.exists().phone_hash)

@@ -10,6 +10,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests.common import TransactionCase, tagged
 
+from ..models.privacy_masked_form import STORED_MASK_FIELDS
 from ..tools import masking
 from .common import PrivacyCommon
 
@@ -33,12 +34,15 @@ class TestMaskedForms(PrivacyCommon, TransactionCase):
         cls.sales = cls.users["sales"]
 
     def _stored(self, partner):
-        partner.flush_recordset()
-        text = partner.sudo().privacy_masked_values
+        """{field: masked form} stored for ``partner``."""
+        self.env.flush_all()
+        Form = self.env["privacy.masked.form"]
+        row = Form.search([("partner_id", "=", partner.id)])
+        row.invalidate_recordset()
         return {
-            fname: form
-            for fname in ("name", "email", "phone", "mobile", "street", "zip", "vat")
-            if (form := masking.unpack_form(text, fname))
+            fname: row[f"{fname}_masked"]
+            for fname in STORED_MASK_FIELDS
+            if row and row[f"{fname}_masked"]
         }
 
     def _others(self):
@@ -61,16 +65,52 @@ class TestMaskedForms(PrivacyCommon, TransactionCase):
         forms = self._stored(self.customer)
         # the name policy is off by default: no form for the name
         self.assertEqual(set(forms), {"email", "phone", "street"})
-        self.assertEqual(forms["email"][1], masking.mask("email", EMAIL))
-        self.assertEqual(forms["phone"][1], "139****5678")
-        text = self.customer.sudo().privacy_masked_values
+        self.assertEqual(forms["email"], masking.mask("email", EMAIL))
+        self.assertEqual(forms["phone"], "139****5678")
+        self.env.cr.execute(
+            "SELECT f::text FROM privacy_masked_form f WHERE partner_id = %s",
+            self.customer.ids,
+        )
+        text = self.env.cr.fetchone()[0]
         for clear in (EMAIL, "1234 5678", "中关村"):
             self.assertNotIn(clear, text)
+
+    def test_every_customer_has_one_row_deleted_with_it(self):
+        Form = self.env["privacy.masked.form"]
+        partners = self.env["res.partner"].create(
+            [{"name": "A", "email": "a@example.com"}, {"name": "B"}]
+        )
+        self.assertEqual(Form.search_count([("partner_id", "in", partners.ids)]), 2)
+        copy = self.customer.copy()
+        self.assertEqual(set(self._stored(copy)), {"email", "phone", "street"})
+        partners.unlink()
+        self.assertFalse(Form.search_count([("partner_id", "in", partners.ids)]))
+
+    def test_customer_without_row_is_masked_at_read_time(self):
+        # e.g. a customer inserted in SQL: no row until the next refresh
+        partner = self.env["res.partner"].create(
+            {"name": "SQL", "email": "sql.only@example.com"}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "DELETE FROM privacy_masked_form WHERE partner_id = %s", partner.ids
+        )
+        self.env.invalidate_all()
+        self.assertFalse(self._stored(partner))
+        rows = {
+            row[0]: row for row in self._export(self.sales, partner | self._others())
+        }
+        self.assertEqual(rows["SQL"][1], masking.mask("email", "sql.only@example.com"))
+        self.env["res.partner"]._privacy_refresh_masked_values()
+        self.assertEqual(
+            self._stored(partner)["email"],
+            masking.mask("email", "sql.only@example.com"),
+        )
 
     def test_forms_follow_writes(self):
         self.customer.email = "li.lei@example.org"
         self.assertEqual(
-            self._stored(self.customer)["email"][1],
+            self._stored(self.customer)["email"],
             masking.mask("email", "li.lei@example.org"),
         )
 
@@ -87,6 +127,56 @@ class TestMaskedForms(PrivacyCommon, TransactionCase):
         rows = {row[0]: row for row in self._export(self.sales, partners)}
         self.assertEqual(rows["王芳"][1], masking.mask("email", "zhao.lei@example.net"))
         self.assertNotEqual(rows["王芳"][1], masking.mask("email", EMAIL))
+
+    def test_lists_and_exports_show_the_stored_forms(self):
+        # a stored form marked by hand (its hash kept) shows where it is used
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE privacy_masked_form SET email_masked = 'w****@stored'"
+            " WHERE partner_id = %s",
+            self.customer.ids,
+        )
+        self.env.invalidate_all()
+        partners = self.customer | self._others()
+        rows = {row[0]: row for row in self._export(self.sales, partners)}
+        self.assertEqual(rows["王芳"][1], "w****@stored")
+        listed = partners.with_user(self.sales).read(["email"])
+        self.assertIn("w****@stored", [vals["email"] for vals in listed])
+        # a form view's single record is masked at read time
+        read = self.customer.with_user(self.sales).read(["email"])[0]
+        self.assertEqual(read["email"], masking.mask("email", EMAIL))
+        # a user cleared by role sees the value
+        admin = partners.with_user(self.users["data_admin"])
+        self.assertIn(EMAIL, [vals["email"] for vals in admin.read(["email"])])
+
+    def test_export_sub_lines_are_masked_line_by_line(self):
+        parent = self.env["res.partner"].create(
+            {
+                "name": "Parent Co",
+                "email": "boss@parent.example",
+                "child_ids": [
+                    (0, 0, {"name": "C1", "email": "c1@child.example"}),
+                    (0, 0, {"name": "C2", "email": "c2@child.example"}),
+                ],
+            }
+        )
+        rows = parent.with_user(self.sales).export_data(
+            ["name", "email", "child_ids/email"]
+        )["datas"]
+        mask = masking.mask
+        self.assertEqual(
+            rows,
+            [
+                [
+                    "Parent Co",
+                    mask("email", "boss@parent.example"),
+                    "c***@child.example",
+                ],
+                ["", "", "c***@child.example"],
+            ],
+        )
+        self.assertNotIn("boss@", repr(rows))
+        self.assertNotIn("c1@", repr(rows))
 
     def test_forms_of_another_format_are_not_used(self):
         policy = self.env.ref("customer_privacy.policy_email")

@@ -552,34 +552,3 @@ def looks_masked(value):
     """Whether ``value`` carries the mask character: such a value came from a
     masked read and is never real data to store."""
     return isinstance(value, str) and "*" in value
-
-
-# -------------------------------------------------------- stored masked forms
-
-# ASCII unit and record separators: no masked value keeps them (masking
-# hides control characters), and a field's form is found by one substring
-# search instead of decoding every form of a record
-_UNIT, _RECORD = "\x1f", "\x1e"
-
-
-def pack_forms(forms):
-    """Text of ``{field: (format, masked value, checksum)}``, for storage."""
-    return "".join(
-        _RECORD + _UNIT.join((field, fmt, masked.replace(_RECORD, "*"), str(checksum)))
-        for field, (fmt, masked, checksum) in forms.items()
-    )
-
-
-def unpack_form(text, field):
-    """``(format, masked value, checksum)`` of ``field`` in a packed text, or
-    None (absent, malformed, not a text)."""
-    if not isinstance(text, str) or not field:
-        return None
-    start = text.find(_RECORD + field + _UNIT)
-    if start < 0:
-        return None
-    end = text.find(_RECORD, start + 1)
-    parts = text[start + 1 : end if end >= 0 else len(text)].split(_UNIT)
-    if len(parts) != 4 or not parts[3].isdigit():
-        return None
-    return parts[1], parts[2], int(parts[3])

@@ -1,0 +1,142 @@
+# Copyright 2026 Customer Privacy for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Masked forms of a customer's protected contact fields (SPEC §5), kept in
+a table of their own.
+
+Masking is pure Python, a few microseconds a value: an export of 10,000
+customers would spend more time masking than exporting. So each customer has
+one row here holding, for each protected contact field, its masked form and
+a hash of the format and clear value it was made from, remade when the
+field is written. Kept beside ``res_partner``, not in it: columns there
+would make every scan of customers (a list's count) read a wider table.
+
+A stored form is used only when it was made from the very value being shown
+with the field's current format: the query that reads the forms compares
+their hashes with PostgreSQL's ``hashtext`` of the current format and value,
+and returns the forms that match, in the same query that reads whether each
+customer is a company. Anything else - a policy added or changed since, a
+value written in SQL, a customer without a row - is masked at read time. A
+hash with its mask (``139****5678``) would give the hidden digits back by
+brute force, so no group has any access right on this model: only the
+masking code reads it, in SQL, for a list or an export."""
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# the contact fields protected by the default policies
+STORED_MASK_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "street2",
+    "zip",
+    "vat",
+)
+# joins a format and a value in the hashed text (no format holds it)
+HASH_SEPARATOR = "\x1f"
+
+
+class PrivacyMaskedForm(models.Model):
+    _name = "privacy.masked.form"
+    _description = "Masked Forms of a Customer"
+    _log_access = False
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    # for each field of STORED_MASK_FIELDS: its masked form, and the
+    # ``hashtext`` of "format + HASH_SEPARATOR + clear value" it was made from
+    name_masked = fields.Char(compute="_compute_forms", store=True)
+    name_hash = fields.Integer(compute="_compute_forms", store=True)
+    email_masked = fields.Char(compute="_compute_forms", store=True)
+    email_hash = fields.Integer(compute="_compute_forms", store=True)
+    phone_masked = fields.Char(compute="_compute_forms", store=True)
+    phone_hash = fields.Integer(compute="_compute_forms", store=True)
+    mobile_masked = fields.Char(compute="_compute_forms", store=True)
+    mobile_hash = fields.Integer(compute="_compute_forms", store=True)
+    street_masked = fields.Char(compute="_compute_forms", store=True)
+    street_hash = fields.Integer(compute="_compute_forms", store=True)
+    street2_masked = fields.Char(compute="_compute_forms", store=True)
+    street2_hash = fields.Integer(compute="_compute_forms", store=True)
+    zip_masked = fields.Char(compute="_compute_forms", store=True)
+    zip_hash = fields.Integer(compute="_compute_forms", store=True)
+    vat_masked = fields.Char(compute="_compute_forms", store=True)
+    vat_hash = fields.Integer(compute="_compute_forms", store=True)
+
+    _sql_constraints = [
+        ("partner_unique", "unique(partner_id)", "A customer has one row of forms."),
+    ]
+
+    @api.model
+    def _hash_texts(self, texts):
+        """PostgreSQL's ``hashtext`` of each text: the read compares it in
+        SQL, without sending the values back to Python."""
+        if not texts:
+            return []
+        self.env.cr.execute(
+            "SELECT hashtext(t) FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n)"
+            " ORDER BY n",
+            [texts],
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.depends(*(f"partner_id.{fname}" for fname in STORED_MASK_FIELDS))
+    def _compute_forms(self):
+        # the model's policies whoever writes (superuser included)
+        Partner = self.env["res.partner"]
+        policies = Partner._privacy_model_policies()
+        formats = {
+            fname: policies[fname].mask_format
+            for fname in STORED_MASK_FIELDS
+            if fname in policies
+        }
+        forms = []  # (row, field, masked form, hashed text)
+        for row in self:
+            for fname in STORED_MASK_FIELDS:
+                value, fmt = row.partner_id[fname], formats.get(fname)
+                if fmt and value and isinstance(value, str):
+                    masked = Partner._privacy_apply_mask(fmt, value)
+                    forms.append((row, fname, masked, fmt + HASH_SEPARATOR + value))
+                else:
+                    row[f"{fname}_masked"] = row[f"{fname}_hash"] = False
+        hashes = self._hash_texts([text for *_rest, text in forms])
+        for (row, fname, masked, _text), hashed in zip(forms, hashes, strict=True):
+            row[f"{fname}_masked"] = masked
+            row[f"{fname}_hash"] = hashed
+
+    @api.model
+    def _read_current(self, partner_ids, formats):
+        """One query over ``partner_ids``: ``{partner id: (is_company,
+        masked form of each field of formats, None where not current)}``.
+        ``formats``: ``[(field, current format)]`` of fields in
+        STORED_MASK_FIELDS. Only forms whose hash matches the current
+        format and value are returned."""
+        columns = [
+            SQL(
+                "CASE WHEN f.%s = hashtext(%s || p.%s) THEN f.%s END",
+                SQL.identifier(f"{fname}_hash"),
+                fmt + HASH_SEPARATOR,
+                SQL.identifier(fname),
+                SQL.identifier(f"{fname}_masked"),
+            )
+            for fname, fmt in formats
+        ]
+        # the ids as one array literal: psycopg2 adapts a list item by item
+        self.env.cr.execute(
+            SQL(
+                """SELECT p.id, p.is_company, %s
+                     FROM res_partner p
+                LEFT JOIN privacy_masked_form f ON f.partner_id = p.id
+                    WHERE p.id = ANY(%s::int4[])""",
+                SQL(", ").join(columns) if columns else SQL("NULL"),
+                "{" + ",".join(map(str, partner_ids)) + "}",
+            )
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
