@@ -76,6 +76,9 @@ class ResPartner(models.Model):
         "privacy_code",
     ]
 
+    # The fields marked prefetch="privacy" load together, apart from the
+    # default group: after a list read, Odoo's record-rule check fetches the
+    # default group of every listed partner, and never needs these.
     privacy_code = fields.Char(
         string="Customer Code",
         readonly=True,
@@ -83,6 +86,7 @@ class ResPartner(models.Model):
         index="btree_not_null",
         help="Industry code, registration year and serial (e.g. FI-2026-00042); "
         "assigned on creation, unique, never reused.",
+        prefetch="privacy",
     )
     privacy_company_ids = fields.One2many(
         "res.company",
@@ -95,9 +99,6 @@ class ResPartner(models.Model):
         compute="_compute_privacy_restricted",
         store=True,
         index=True,
-        # Its own prefetch group: the record rule's check after a list read
-        # fetches this one column, not every column of the partner.
-        prefetch="privacy_restricted",
         help="Top secret and a customer record: only its salesperson, its "
         "authorised users and data administrators see it.",
     )
@@ -125,6 +126,7 @@ class ResPartner(models.Model):
         tracking=True,
         help="Level set by the reviewer; the effective level is never below the "
         "level of the data the record holds.",
+        prefetch="privacy",
     )
     privacy_sensitivity = fields.Selection(
         SENSITIVITY,
@@ -134,6 +136,7 @@ class ResPartner(models.Model):
         help="敏感级别: the higher of the declared level and the most sensitive "
         "filled field (high: identity documents, bank cards, credit reports; "
         "medium: phone, e-mail, address; low: name, industry, tags).",
+        prefetch="privacy",
     )
     privacy_confidentiality = fields.Selection(
         CONFIDENTIALITY,
@@ -144,18 +147,21 @@ class ResPartner(models.Model):
         index=True,
         help="保密等级. A top-secret (绝密) customer is visible only to its "
         "salesperson, its authorised users and data administrators.",
+        prefetch="privacy",
     )
     privacy_annual_revenue = fields.Float(
         string="Annual Spend (CNY)",
         tracking=True,
         help="Yearly revenue from this customer; sets the value grade from the "
         "thresholds in Settings unless the grade is set by hand.",
+        prefetch="privacy",
     )
     privacy_value_grade_manual = fields.Boolean(
         string="Value Grade Set by Hand",
         tracking=True,
         help="Keep the value grade chosen by hand (e.g. a strategic customer) "
         "instead of deriving it from the annual spend.",
+        prefetch="privacy",
     )
     privacy_value_grade = fields.Selection(
         VALUE_GRADE,
@@ -166,6 +172,7 @@ class ResPartner(models.Model):
         tracking=True,
         help="价值等级: high above the high threshold, medium between the two "
         "thresholds, low below the low threshold.",
+        prefetch="privacy",
     )
     privacy_customer_state = fields.Selection(
         CUSTOMER_STATE,
@@ -173,19 +180,26 @@ class ResPartner(models.Model):
         default="new",
         required=True,
         tracking=True,
+        prefetch="privacy",
     )
-    privacy_cooperation_end = fields.Date(string="Cooperation End Date", tracking=True)
+    privacy_cooperation_end = fields.Date(
+        string="Cooperation End Date",
+        tracking=True,
+        prefetch="privacy",
+    )
     privacy_responsible_id = fields.Many2one(
         "res.users",
         string="Responsible Person",
         tracking=True,
         domain=[("share", "=", False)],
         help="责任人: answers for this customer's data.",
+        prefetch="privacy",
     )
     privacy_storage_location = fields.Char(
         string="Storage Location",
         help="Where the customer's paper or offline records are kept "
         "(e.g. Server A, encrypted folder).",
+        prefetch="privacy",
     )
     privacy_authorized_user_ids = fields.Many2many(
         "res.users",
@@ -245,20 +259,18 @@ class ResPartner(models.Model):
     def _search_privacy_visible(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on visibility."))
-        # The few customers hidden from this user, as one subquery that
-        # PostgreSQL hashes once: every search of partners (and of users,
-        # through their partner) carries this rule.
-        hidden = SQL(
-            """(SELECT p.id FROM res_partner p
-                 WHERE p.privacy_restricted
-                   AND p.user_id IS DISTINCT FROM %(uid)s
-                   AND NOT EXISTS (
-                       SELECT 1 FROM res_partner_privacy_authorized_user_rel a
-                        WHERE a.partner_id = p.id AND a.user_id = %(uid)s))""",
-            uid=self.env.uid,
-        )
-        visible = (operator == "=") == value
-        return [("id", "not in" if visible else "in", hidden)]
+        # Every search of partners (and of users, through their partner)
+        # carries this rule: a row that is not restricted is settled by its
+        # own column, and only the few restricted ones look further.
+        uid = self.env.uid
+        opened = [
+            "|",
+            ("user_id", "=", uid),
+            ("privacy_authorized_user_ids", "in", [uid]),
+        ]
+        if (operator == "=") == value:
+            return ["|", ("privacy_restricted", "=", False), *opened]
+        return [("privacy_restricted", "=", True), "!", *opened]
 
     @api.depends_context("uid")
     def _compute_privacy_can_classify(self):

@@ -51,6 +51,7 @@ class ResPartner(models.Model):
         ID_TYPES,
         string="Identity Document Type",
         help="Resident ID numbers are checked against their GB 11643 check digit.",
+        prefetch="privacy",
     )
     privacy_id_number = fields.Char(
         string="Identity Number",
@@ -67,13 +68,17 @@ class ResPartner(models.Model):
         prefetch=False,
     )
     privacy_id_number_masked = fields.Char(
-        string="Identity Number (Masked)", readonly=True, copy=False
+        string="Identity Number (Masked)",
+        readonly=True,
+        copy=False,
+        prefetch="privacy",
     )
     privacy_id_number_bidx = fields.Char(
         string="Identity Number (Blind Index)",
         groups=fields.NO_ACCESS,
         copy=False,
         index=True,
+        prefetch="privacy",
     )
     privacy_bank_card = fields.Char(
         string="Bank Card Number",
@@ -90,13 +95,17 @@ class ResPartner(models.Model):
         prefetch=False,
     )
     privacy_bank_card_masked = fields.Char(
-        string="Bank Card Number (Masked)", readonly=True, copy=False
+        string="Bank Card Number (Masked)",
+        readonly=True,
+        copy=False,
+        prefetch="privacy",
     )
     privacy_bank_card_bidx = fields.Char(
         string="Bank Card Number (Blind Index)",
         groups=fields.NO_ACCESS,
         copy=False,
         index=True,
+        prefetch="privacy",
     )
 
     # ------------------------------------------------------------ registry
