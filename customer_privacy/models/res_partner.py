@@ -259,18 +259,21 @@ class ResPartner(models.Model):
     def _search_privacy_visible(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on visibility."))
-        # Every search of partners (and of users, through their partner)
-        # carries this rule: a row that is not restricted is settled by its
-        # own column, and only the few restricted ones look further.
-        uid = self.env.uid
-        opened = [
-            "|",
-            ("user_id", "=", uid),
-            ("privacy_authorized_user_ids", "in", [uid]),
-        ]
-        if (operator == "=") == value:
-            return ["|", ("privacy_restricted", "=", False), *opened]
-        return [("privacy_restricted", "=", True), "!", *opened]
+        # The few customers hidden from this user, as one subquery that
+        # PostgreSQL hashes once: every search of partners (and of users,
+        # through their partner) carries this rule. Measured faster, in
+        # Python and in SQL, than the same rule as domain terms.
+        hidden = SQL(
+            """(SELECT p.id FROM res_partner p
+                 WHERE p.privacy_restricted
+                   AND p.user_id IS DISTINCT FROM %(uid)s
+                   AND NOT EXISTS (
+                       SELECT 1 FROM res_partner_privacy_authorized_user_rel a
+                        WHERE a.partner_id = p.id AND a.user_id = %(uid)s))""",
+            uid=self.env.uid,
+        )
+        visible = (operator == "=") == value
+        return [("id", "not in" if visible else "in", hidden)]
 
     @api.depends_context("uid")
     def _compute_privacy_can_classify(self):
