@@ -113,11 +113,10 @@ class PrivacyMaskedForm(models.Model):
 
     @api.model
     def _read_current(self, partner_ids, formats):
-        """One query over ``partner_ids``: ``{partner id: (is_company,
-        masked form of each field of formats, None where not current)}``.
-        ``formats``: ``[(field, current format)]`` of fields in
-        STORED_MASK_FIELDS. Only forms whose hash matches the current
-        format and value are returned."""
+        """One query over ``partner_ids``: ``(ids, is_company flags, {field:
+        {id: masked form or None}})``, where ``formats`` is ``[(field,
+        current format)]`` of fields in STORED_MASK_FIELDS and a form is
+        returned only when its hash matches the current format and value."""
         columns = [
             SQL(
                 "CASE WHEN f.%s = hashtext(%s || p.%s) THEN f.%s END",
@@ -131,12 +130,24 @@ class PrivacyMaskedForm(models.Model):
         # the ids as one array literal: psycopg2 adapts a list item by item
         self.env.cr.execute(
             SQL(
-                """SELECT p.id, p.is_company, %s
+                """SELECT p.id, %s
                      FROM res_partner p
                 LEFT JOIN privacy_masked_form f ON f.partner_id = p.id
                     WHERE p.id = ANY(%s::int4[])""",
-                SQL(", ").join(columns) if columns else SQL("NULL"),
+                SQL(", ").join([SQL("p.is_company"), *columns]),
                 "{" + ",".join(map(str, partner_ids)) + "}",
             )
         )
-        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return (), (), {}
+        # columns, transposed in C: an export reads 10,000 rows
+        ids, flags, *forms = zip(*rows, strict=True)
+        return (
+            ids,
+            flags,
+            {
+                fname: dict(zip(ids, col, strict=True))
+                for (fname, _fmt), col in zip(formats, forms, strict=True)
+            },
+        )

@@ -37,19 +37,14 @@ class ResPartner(models.Model):
             return {}
         # the forms are compared with the values in the database
         self.flush_model([fname for fname, _fmt in formats])
-        rows = self.env["privacy.masked.form"]._read_current(ids, formats)
+        Form = self.env["privacy.masked.form"]
+        ids, flags, forms = Form._read_current(ids, formats)
         # whether each customer is a company, read in the same query, decides
-        # which values are protected (sudo: the cache is the same)
-        field = self._fields["is_company"]
-        missing = list(self.env.cache.get_missing_ids(self.browse(list(rows)), field))
-        if missing:
-            self.env.cache.insert_missing(
-                self.browse(missing), field, [rows[rid][0] for rid in missing]
-            )
-        return {
-            fname: {rid: row[i] for rid, row in rows.items() if row[i] is not None}
-            for i, (fname, _fmt) in enumerate(formats, start=1)
-        }
+        # which values are protected (the cache keeps values already there)
+        self.env.cache.insert_missing(
+            self.browse(ids), self._fields["is_company"], flags
+        )
+        return forms
 
     @api.model
     def _privacy_refresh_masked_values(self):
