@@ -25,6 +25,7 @@ values. Only ``_read_format``, whose output always goes to a client, masks in
 sudo too, for the user of the request (the chatter reads partners in sudo)."""
 
 import re
+import weakref
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -69,6 +70,26 @@ def _cached_call(method, record, *args):
     return cache.lookup(cache.method, record, *args)
 
 
+def _memo(record):
+    """A dict that lives exactly as long as the registry's ormcache entry
+    holding it: until a policy or a group changes, another worker signals a
+    change, or a transaction rolls back its cache changes. The ormcache
+    holds the only strong reference and the registry a weak one, so reading
+    it is an attribute and a dict access, not an ormcache lookup (a lock
+    and a signature binding) - and reads of every model ask for policies
+    several times. None before the registry is loaded."""
+    registry = record.env.registry
+    ref = getattr(registry, "_privacy_memo_ref", None)
+    memo = ref() if ref is not None else None
+    if memo is None:
+        if not registry.loaded or "privacy.field.policy" not in registry:
+            return None
+        Policy = record.env["privacy.field.policy"]
+        memo = _cached_call(type(Policy)._memo_holder, Policy)
+        registry._privacy_memo_ref = weakref.ref(memo)
+    return memo
+
+
 class OnchangeInput(dict):
     """The values a user sent to an onchange. Only ``onchange`` builds one; a
     context sent by a client is JSON and can never hold this type, so a read
@@ -106,10 +127,14 @@ class Base(models.AbstractModel):
         Empty in superuser mode: business logic sees real values."""
         if self.env.su:
             return {}
-        registry = self.env.registry
-        if not registry.loaded or "privacy.field.policy" not in registry:
+        memo = _memo(self)
+        if memo is None:
             return {}
-        return _cached_call(type(self)._privacy_model_policies, self)
+        policies = memo.get(self._name)
+        if policies is None:
+            policies = _cached_call(type(self)._privacy_model_policies, self)
+            memo[self._name] = policies
+        return policies
 
     @api.model
     @tools.ormcache()
@@ -178,7 +203,13 @@ class Base(models.AbstractModel):
 
     def _privacy_user_groups(self):
         """(data administrator?, group ids) of the current user."""
-        return _cached_call(type(self)._privacy_uid_groups, self, self.env.uid)
+        memo, key = _memo(self), ("uid", self.env.uid)
+        groups = memo.get(key) if memo is not None else None
+        if groups is None:
+            groups = _cached_call(type(self)._privacy_uid_groups, self, self.env.uid)
+            if memo is not None:
+                memo[key] = groups
+        return groups
 
     @api.model
     @tools.ormcache("uid")

@@ -15,6 +15,11 @@ from odoo.exceptions import ValidationError
 
 from ..tools.masking import MASKERS
 
+
+class LookupMemo(dict):
+    """A dict that can be weakly referenced (base.py's ``_memo``)."""
+
+
 MASK_FORMATS = [
     ("phone", "Phone number"),
     ("email", "E-mail address"),
@@ -194,6 +199,12 @@ class PrivacyFieldPolicy(models.Model):
             for p in policies
             if p.field_name in self.env[model_name]._fields
         }
+
+    @api.model
+    @tools.ormcache()
+    def _memo_holder(self):
+        """The lookups memo of base.py (``_memo``), held by this cache."""
+        return LookupMemo()
 
     @api.model
     def _get_policies(self, model_name):

@@ -227,6 +227,23 @@ class TestMaskedForms(PrivacyCommon, TransactionCase):
             other.read(["email"])[0]["email"], masking.mask("email", EMAIL)
         )
 
+    def test_lookup_memo_goes_with_the_ormcache(self):
+        Partner = self.customer.with_user(self.sales)
+        masked = masking.mask("email", EMAIL)
+        self.assertEqual(Partner.read(["email"])[0]["email"], masked)
+        memo = self.registry._privacy_memo_ref()
+        self.assertIsNotNone(memo, "policies and groups are memoized")
+        # a role change clears Odoo's caches: the memo goes with them
+        self.sales.groups_id |= self.env.ref(
+            "customer_privacy.group_privacy_data_admin"
+        )
+        del memo
+        self.assertIsNone(self.registry._privacy_memo_ref())
+        self.assertEqual(Partner.read(["email"])[0]["email"], EMAIL)
+        # and so does any other clearing (a policy, another worker's signal)
+        self.registry.clear_cache()
+        self.assertIsNone(self.registry._privacy_memo_ref())
+
     def test_top_secret_rule_subquery(self):
         Partner = self.env["res.partner"]
         secret = self.top_secret
