@@ -187,6 +187,26 @@ class Base(models.AbstractModel):
             if source in policies
         ]
 
+    def _privacy_protected_names(self):
+        """Names of the fields of this model that show a protected value for
+        the current user (policies and their copies): the quick test of
+        every search term and sort field of every model."""
+        policies = self._privacy_policies()
+        if not policies:
+            return frozenset()
+        memo, key = _memo(self), ("names", self._name)
+        names = memo.get(key) if memo is not None else None
+        if names is None:
+            derived = self._privacy_derived_fields()
+            names = frozenset(
+                fname
+                for fname in {*policies, *derived}
+                if self._privacy_field_policies(fname, policies, derived)
+            )
+            if memo is not None:
+                memo[key] = names
+        return names
+
     @api.model
     def _privacy_partner_field(self):
         """Field linking a record to the customer whose grants apply to it."""
@@ -232,10 +252,8 @@ class Base(models.AbstractModel):
             return Visibility()
         derived = self._privacy_derived_fields()
         role, wanted = set(), {}
-        for fname in fnames:
+        for fname in self._privacy_protected_names().intersection(fnames):
             field_policies = self._privacy_field_policies(fname, policies, derived)
-            if not field_policies:
-                continue
             uncleared = [p for p in field_policies if not self._privacy_user_cleared(p)]
             if uncleared:
                 wanted[fname] = uncleared
@@ -786,9 +804,9 @@ class Base(models.AbstractModel):
             )
 
     def _condition_to_sql(self, alias, fname, operator, value, query):
-        policies = self._privacy_policies()
-        field_policies = policies and self._privacy_field_policies(fname, policies)
-        if field_policies:
+        if fname in self._privacy_protected_names():
+            policies = self._privacy_policies()
+            field_policies = self._privacy_field_policies(fname, policies)
             self._privacy_check_search(fname, operator, value)
             self._privacy_notify_access("search", self.browse(), [fname])
             if (
@@ -829,13 +847,9 @@ class Base(models.AbstractModel):
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
         # sorting by a protected value would rank it among values the user
         # chooses (an oracle): it sorts by presence only
-        policies = self._privacy_policies()
-        field = self._fields.get(field_name)
-        if (
-            policies
-            and field
-            and field.store
-            and self._privacy_hidden_field(field_name, policies)
+        if field_name in self._privacy_protected_names() and (
+            self._fields[field_name].store
+            and self._privacy_hidden_field(field_name, self._privacy_policies())
         ):
             return SQL(
                 "(%s IS NULL) %s %s",
