@@ -283,8 +283,15 @@ class ResPartner(models.Model):
 
     @api.depends_context("uid")
     def _compute_privacy_can_reveal(self):
-        revealable = self.env["privacy.reveal.wizard"]._revealable_policies()
-        fnames = revealable.mapped("field_name")
+        # the reveal wizard's policies, from the cached ones (a form reads
+        # this field every time)
+        _admin, group_ids = self._privacy_user_groups()
+        policies = self.env["privacy.field.policy"]._get_policies(self._name)
+        fnames = [
+            fname
+            for fname, policy in policies.items()
+            if policy.sensitivity != "high" and policy.reveal_group_ids & group_ids
+        ]
         masked = self._privacy_masked_ids(fnames) if fnames else {}
         hidden = {rid for ids in masked.values() for rid in ids}
         for partner in self:

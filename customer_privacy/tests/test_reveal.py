@@ -62,6 +62,23 @@ class TestReveal(RevealCommon, TransactionCase):
         self.assertEqual(values["email"], CUSTOMER["email"][1])
         self.assertEqual(values["mobile"], CUSTOMER["mobile"][1])
 
+    def test_reveal_button_shows_where_a_reveal_is_possible(self):
+        def can_reveal(role):
+            return self.customer.with_user(self.users[role]).privacy_can_reveal
+
+        # masked and allowed to reveal; cleared by role; not allowed
+        self.assertTrue(can_reveal("sales"))
+        self.assertFalse(can_reveal("data_admin"))
+        self.assertFalse(can_reveal("collector"))
+        # once every revealable field is granted, nothing is left to reveal
+        self.wizard(
+            policies=self.env["privacy.field.policy"].search(
+                [("model_name", "=", "res.partner"), ("sensitivity", "!=", "high")]
+            )
+        )._reveal()
+        self.customer.invalidate_recordset(["privacy_can_reveal"])
+        self.assertFalse(can_reveal("sales"))
+
     def test_reveal_of_phone_does_not_open_copies_of_other_fields(self):
         # phone_sanitized holds the first valid of mobile and phone: revealing
         # the phone must not show the mobile through it
