@@ -89,7 +89,16 @@ class PrivacyMaskedForm(models.Model):
 
     @api.depends(*(f"partner_id.{fname}" for fname in STORED_MASK_FIELDS))
     def _compute_forms(self):
-        # the model's policies whoever writes (superuser included)
+        for row, vals in zip(
+            self, self._make_forms([row.partner_id for row in self]), strict=True
+        ):
+            for name, value in vals.items():
+                row[name] = value
+
+    @api.model
+    def _make_forms(self, partners):
+        """The column values of the forms of each of ``partners``, in order,
+        made with the model's policies whoever asks (superuser included)."""
         Partner = self.env["res.partner"]
         policies = Partner._privacy_model_policies()
         formats = {
@@ -97,19 +106,24 @@ class PrivacyMaskedForm(models.Model):
             for fname in STORED_MASK_FIELDS
             if fname in policies
         }
-        forms = []  # (row, field, masked form, hashed text)
-        for row in self:
+        rows, texts = [], []
+        for partner in partners:
+            vals = {}
             for fname in STORED_MASK_FIELDS:
-                value, fmt = row.partner_id[fname], formats.get(fname)
+                value, fmt = partner[fname], formats.get(fname)
                 if fmt and value and isinstance(value, str):
-                    masked = Partner._privacy_apply_mask(fmt, value)
-                    forms.append((row, fname, masked, fmt + HASH_SEPARATOR + value))
+                    vals[f"{fname}_masked"] = Partner._privacy_apply_mask(fmt, value)
+                    vals[f"{fname}_hash"] = len(texts)  # replaced below
+                    texts.append(fmt + HASH_SEPARATOR + value)
                 else:
-                    row[f"{fname}_masked"] = row[f"{fname}_hash"] = False
-        hashes = self._hash_texts([text for *_rest, text in forms])
-        for (row, fname, masked, _text), hashed in zip(forms, hashes, strict=True):
-            row[f"{fname}_masked"] = masked
-            row[f"{fname}_hash"] = hashed
+                    vals[f"{fname}_masked"] = vals[f"{fname}_hash"] = False
+            rows.append(vals)
+        hashes = self._hash_texts(texts)
+        for vals in rows:
+            for fname in STORED_MASK_FIELDS:
+                if vals[f"{fname}_masked"]:
+                    vals[f"{fname}_hash"] = hashes[vals[f"{fname}_hash"]]
+        return rows
 
     @api.model
     def _read_current(self, partner_ids, formats):

@@ -62,10 +62,14 @@ class ResPartner(models.Model):
         cr.execute("SELECT id FROM privacy_masked_form ORDER BY id")
         ids = [row[0] for row in cr.fetchall()]
         Form = self.env["privacy.masked.form"].sudo()
-        computed = [f for f in Form._fields.values() if f.compute == "_compute_forms"]
         for start in range(0, len(ids), BATCH):
             rows = Form.browse(ids[start : start + BATCH])
-            for field in computed:
-                self.env.add_to_compute(field, rows)
+            # only the rows that change are written: an update rewriting
+            # every row would leave the table twice its size
+            for row, vals in zip(
+                rows, Form._make_forms([row.partner_id for row in rows]), strict=True
+            ):
+                if any(row[name] != value for name, value in vals.items()):
+                    row.write(vals)
             rows.flush_recordset()
             self.env.invalidate_all()

@@ -107,6 +107,26 @@ class TestMaskedForms(PrivacyCommon, TransactionCase):
             masking.mask("email", "sql.only@example.com"),
         )
 
+    def test_refresh_rewrites_only_the_forms_that_change(self):
+        def location():
+            self.env.flush_all()
+            self.env.cr.execute(
+                "SELECT ctid::text FROM privacy_masked_form WHERE partner_id = %s",
+                self.customer.ids,
+            )
+            return self.env.cr.fetchone()[0]
+
+        Partner = self.env["res.partner"]
+        before = location()
+        Partner._privacy_refresh_masked_values()
+        self.assertEqual(location(), before, "an unchanged row is not rewritten")
+        self.env.ref("customer_privacy.policy_email").mask_format = "full"
+        Partner._privacy_refresh_masked_values()
+        self.assertNotEqual(location(), before)
+        self.assertEqual(
+            self._stored(self.customer)["email"], masking.mask("full", EMAIL)
+        )
+
     def test_forms_follow_writes(self):
         self.customer.email = "li.lei@example.org"
         self.assertEqual(
