@@ -261,17 +261,21 @@ class Base(models.AbstractModel):
                 role.add(fname)
         if not wanted:
             return Visibility(role=role)
-        stored = self._privacy_stored_masks(set(wanted)) if stored_forms else {}
+        stored, companies = (
+            self._privacy_stored_masks(set(wanted)) if stored_forms else ({}, None)
+        )
         # set operations over the ids: an export judges 10,000 records
         rids = set(self._ids)
         grants = self._privacy_grants_by_record()
-        granted_rids = {
+        granted_rids = grants and {
             rid
             for rid in rids
             if (rid.origin if isinstance(rid, NewId) else rid) in grants
         }
-        companies = set()
-        if any(p.only_individuals for ps in wanted.values() for p in ps):
+        granted_rids = granted_rids or set()
+        if not any(p.only_individuals for ps in wanted.values() for p in ps):
+            companies = set()
+        elif companies is None:
             companies = self._privacy_company_ids()
         plain = {False: rids - companies - granted_rids, True: companies - granted_rids}
         masked, granted = {}, {}
@@ -386,11 +390,13 @@ class Base(models.AbstractModel):
         return masking.mask(fmt, value)
 
     def _privacy_stored_masks(self, fnames):
-        """{field: {record id: masked form}} that a model stores for the
-        fields ``fnames`` of its records, each made from the current value
-        with the current format (res.partner does: masking every value of an
-        export costs more than the export); empty for other models."""
-        return {}
+        """``({field: {record id: masked form}}, company ids or None)``: the
+        masked forms a model stores for the fields ``fnames`` of its records,
+        each made from the current value with the current format
+        (res.partner does: masking every value of an export costs more than
+        the export), and which records are companies when the same query
+        tells. Nothing stored for other models."""
+        return {}, None
 
     def _privacy_masker(self, visibility):
         """``mask(record id, field, value)`` for a batch of values of

@@ -34,7 +34,7 @@ class ResPartner(models.Model):
             if fname in fnames and fname in policies
         ]
         if len(ids) < FETCH_MIN or not formats:
-            return {}
+            return {}, None
         # the forms are compared with the values in the database
         self.flush_model([fname for fname, _fmt in formats])
         Form = self.env["privacy.masked.form"]
@@ -44,7 +44,10 @@ class ResPartner(models.Model):
         self.env.cache.insert_missing(
             self.browse(ids), self._fields["is_company"], flags
         )
-        return forms
+        companies = None
+        if len(ids) == len(self._ids):  # no new record left out
+            companies = {rid for rid, flag in zip(ids, flags, strict=True) if flag}
+        return forms, companies
 
     @api.model
     def _privacy_refresh_masked_values(self):

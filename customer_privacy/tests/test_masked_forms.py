@@ -169,6 +169,23 @@ class TestMaskedForms(PrivacyCommon, TransactionCase):
         admin = partners.with_user(self.users["data_admin"])
         self.assertIn(EMAIL, [vals["email"] for vals in admin.read(["email"])])
 
+    def test_many_records_companies_keep_their_vat_clear(self):
+        # the stored forms' query also tells which customers are companies
+        company = self.env["res.partner"].create(
+            {"name": "Acme Co", "is_company": True, "vat": "91310000MA1FL8XX5X"}
+        )
+        self.customer.vat = "110101199003074477"
+        partners = self.customer | company | self._others()
+        self.assertGreaterEqual(len(partners), 40)
+        rows = {
+            row[0]: row[1]
+            for row in partners.with_user(self.sales).export_data(["name", "vat"])[
+                "datas"
+            ]
+        }
+        self.assertEqual(rows["Acme Co"], "91310000MA1FL8XX5X")
+        self.assertEqual(rows["王芳"], masking.mask("generic", "110101199003074477"))
+
     def test_export_sub_lines_are_masked_line_by_line(self):
         parent = self.env["res.partner"].create(
             {
