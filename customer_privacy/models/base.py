@@ -188,9 +188,9 @@ class Base(models.AbstractModel):
         ]
 
     def _privacy_protected_names(self):
-        """Names of the fields of this model that show a protected value for
-        the current user (policies and their copies): the quick test of
-        every search term and sort field of every model."""
+        """Names of the fields of this model that show a protected value
+        (fields with a policy and their copies), empty in superuser mode: the
+        quick test of every search term and sort field of every model."""
         policies = self._privacy_policies()
         if not policies:
             return frozenset()

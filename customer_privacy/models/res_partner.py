@@ -245,7 +245,8 @@ class ResPartner(models.Model):
         # relations are touched only for the (few) restricted customers.
         # Values are assigned in two batches, not record by record.
         uid = self.env.uid
-        restricted = self.mapped("privacy_restricted")  # one narrow column
+        # (privacy_restricted comes with the columns the rule check fetched)
+        restricted = self.mapped("privacy_restricted")
         hidden = self.browse(
             partner.id
             for partner, flag in zip(self, restricted, strict=True)
