@@ -267,12 +267,13 @@ class Base(models.AbstractModel):
         # set operations over the ids: an export judges 10,000 records
         rids = set(self._ids)
         grants = self._privacy_grants_by_record()
-        granted_rids = grants and {
-            rid
-            for rid in rids
-            if (rid.origin if isinstance(rid, NewId) else rid) in grants
-        }
-        granted_rids = granted_rids or set()
+        granted_rids = set()
+        if grants:  # most users hold none: no pass over the ids
+            granted_rids = {
+                rid
+                for rid in rids
+                if (rid.origin if isinstance(rid, NewId) else rid) in grants
+            }
         if not any(p.only_individuals for ps in wanted.values() for p in ps):
             companies = set()
         elif companies is None:
