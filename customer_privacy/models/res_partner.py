@@ -6,6 +6,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools import validation
+from .base import _memo
 
 SENSITIVITY = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 SENSITIVITY_RANK = {"low": 0, "medium": 1, "high": 2}
@@ -25,6 +26,9 @@ DEFAULT_INDUSTRY_CODE = "GEN"
 PARAM_HIGH = "customer_privacy.value_high_threshold"
 PARAM_LOW = "customer_privacy.value_low_threshold"
 DEFAULT_HIGH, DEFAULT_LOW = 1_000_000.0, 100_000.0
+# what decides which customers the top-secret rule hides from whom
+RESTRICTION_FIELDS = ("privacy_restricted", "user_id", "privacy_authorized_user_ids")
+RESTRICTION_SET = frozenset(RESTRICTION_FIELDS)
 
 # Sensitivity of the data a customer record holds, per filled field (SPEC §4):
 # contact details and addresses are medium. The field policy registry extends
@@ -260,21 +264,75 @@ class ResPartner(models.Model):
     def _search_privacy_visible(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on visibility."))
-        # The few customers hidden from this user, as one subquery that
-        # PostgreSQL hashes once: every search of partners (and of users,
-        # through their partner) carries this rule. Measured faster, in
-        # Python and in SQL, than the same rule as domain terms.
-        hidden = SQL(
-            """(SELECT p.id FROM res_partner p
-                 WHERE p.privacy_restricted
-                   AND p.user_id IS DISTINCT FROM %(uid)s
-                   AND NOT EXISTS (
-                       SELECT 1 FROM res_partner_privacy_authorized_user_rel a
-                        WHERE a.partner_id = p.id AND a.user_id = %(uid)s))""",
-            uid=self.env.uid,
-        )
+        # Every search of partners (and of users, through their partner)
+        # carries this rule: it becomes the list of the few customers hidden
+        # from this user, none at all in the common case, which PostgreSQL
+        # plans and runs for nothing. As a subquery it cost 0.1 ms in every
+        # fetch and 0.5 ms in the count of a 10,000-customer list.
         visible = (operator == "=") == value
-        return [("id", "not in" if visible else "in", hidden)]
+        return [("id", "not in" if visible else "in", self._privacy_hidden_ids())]
+
+    @api.model
+    def _privacy_hidden_ids(self):
+        """Ids of the restricted customers the current user may not see,
+        memoized like Odoo's own record rules: until a cache clearing, which
+        any change of who may see a restricted customer causes (``_write_multi``,
+        ``write``) in every worker."""
+        # changes pending in this transaction are written first: their
+        # ``_write_multi`` forgets what the memo holds
+        self.flush_model(RESTRICTION_FIELDS)
+        memo = _memo(self)
+        if memo is None:  # the registry is loading
+            memo = {}
+        uid = self.env.uid
+        hidden = memo.get(("hidden", uid))
+        if hidden is None:
+            restricted = memo.get("restricted")
+            if restricted is None:
+                restricted = memo["restricted"] = self._privacy_read_restricted()
+            hidden = memo["hidden", uid] = tuple(
+                pid
+                for pid, (owner, authorized) in restricted.items()
+                if owner != uid and uid not in authorized
+            )
+        return list(hidden)
+
+    @api.model
+    def _privacy_read_restricted(self):
+        """{restricted customer id: (salesperson id, authorised user ids)}."""
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT p.id, p.user_id, ARRAY(
+                       SELECT a.user_id FROM res_partner_privacy_authorized_user_rel a
+                        WHERE a.partner_id = p.id)
+                     FROM res_partner p
+                    WHERE p.privacy_restricted
+                    ORDER BY p.id"""
+            )
+        )
+        return {pid: (owner, frozenset(authorized)) for pid, owner, authorized in rows}
+
+    def _privacy_changes_restriction(self, vals_list):
+        """Whether writing ``vals_list`` (one dict per record of ``self``)
+        changes who may see some customer: one becomes restricted, or one
+        that was has its restriction, salesperson or authorised users
+        changed."""
+        memo = _memo(self)
+        known = memo.get("restricted") if memo is not None else None
+        for rid, vals in zip(self._ids, vals_list, strict=True):
+            if vals.get("privacy_restricted"):
+                return True
+            if known and rid in known and not RESTRICTION_SET.isdisjoint(vals):
+                return True
+        return False
+
+    def _privacy_forget_restrictions(self):
+        """Clear the registry cache (and the memo with it) in every worker,
+        again once committed: a concurrent request of this process may have
+        read the customers as they were before this transaction."""
+        registry = self.env.registry
+        registry.clear_cache()
+        self.env.cr.postcommit.add(registry.clear_cache)
 
     @api.depends_context("uid")
     def _compute_privacy_can_classify(self):
@@ -417,7 +475,23 @@ class ResPartner(models.Model):
             )
         if CLASSIFICATION_FIELDS.intersection(vals):
             self._privacy_check_can_classify()
-        return super().write(vals)
+        # many2many values are written here, columns by _write_multi below
+        forget = "privacy_authorized_user_ids" in vals and (
+            self._privacy_changes_restriction([vals] * len(self))
+        )
+        result = super().write(vals)
+        if forget:
+            self._privacy_forget_restrictions()
+        return result
+
+    def _write_multi(self, vals_list):
+        # every column write goes through here (flush), computed
+        # privacy_restricted included
+        forget = self._privacy_changes_restriction(vals_list)
+        result = super()._write_multi(vals_list)
+        if forget:
+            self._privacy_forget_restrictions()
+        return result
 
     def _privacy_assign_codes(self, vals_list):
         """<industry code>-<registration year>-<serial>: the serial comes from

@@ -1,5 +1,6 @@
 # Copyright 2026 Customer Privacy for Odoo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
@@ -67,6 +68,91 @@ class TestTopSecretRule(PrivacyCommon, TransactionCase):
         )
         self.assertEqual(partner.user_id, sales2)
         self.assertEqual(partner.read(["name"])[0]["name"], "New Secret")
+
+
+@tagged("post_install", "-at_install")
+class TestTopSecretRuleFollowsChanges(PrivacyCommon, TransactionCase):
+    """The rule reads the hidden customers from a memo: every change of who
+    may see a restricted customer takes effect at once, in the same
+    transaction, written or still pending."""
+
+    def finds(self, role, partner):
+        Partner = self.env["res.partner"].with_user(self.users[role])
+        return bool(Partner.search([("id", "=", partner.id)]))
+
+    def test_salesperson_change(self):
+        secret = self.top_secret
+        self.assertFalse(self.finds("sales2", secret))
+        secret.user_id = self.users["sales2"]  # pending, not yet written
+        self.assertTrue(self.finds("sales2", secret))
+        self.assertFalse(self.finds("sales", secret))
+
+    def test_authorised_users_change(self):
+        secret = self.top_secret
+        self.assertFalse(self.finds("sales2", secret))
+        self.assertTrue(self.finds("compliance", secret))
+        secret.write(
+            {
+                "privacy_authorized_user_ids": [
+                    Command.link(self.users["sales2"].id),
+                    Command.unlink(self.users["compliance"].id),
+                ]
+            }
+        )
+        self.assertTrue(self.finds("sales2", secret))
+        self.assertFalse(self.finds("compliance", secret))
+
+    def test_classification_change(self):
+        self.assertTrue(self.finds("executive", self.plain))
+        self.plain.privacy_confidentiality = "top_secret"
+        self.assertFalse(self.finds("executive", self.plain))
+        self.assertFalse(self.finds("sales", self.plain))
+        self.top_secret.privacy_confidentiality = "confidential"
+        self.assertTrue(self.finds("executive", self.top_secret))
+
+    def test_becoming_a_users_partner(self):
+        self.assertFalse(self.finds("sales2", self.top_secret))
+        self.env["res.users"].create(
+            {
+                "login": "cp_portal_secret",
+                "partner_id": self.top_secret.id,
+                "groups_id": [Command.set(self.env.ref("base.group_portal").ids)],
+            }
+        )
+        self.assertTrue(self.finds("sales2", self.top_secret))
+
+    def test_ordinary_changes_keep_the_memo(self):
+        self.assertFalse(self.finds("sales2", self.top_secret))
+        memo = self.registry._privacy_memo_ref()
+        self.assertIn("restricted", memo)
+        # new customers, salesperson changes of ordinary ones: no cache clearing
+        other = self.env["res.partner"].create(
+            {"name": "Ordinary", "user_id": self.users["sales"].id}
+        )
+        (other | self.plain).write({"user_id": self.users["sales2"].id})
+        self.env.flush_all()
+        self.assertIs(self.registry._privacy_memo_ref(), memo)
+        self.assertIn("restricted", memo)
+
+    def test_rule_is_a_list_of_ids_in_sql(self):
+        sql = (
+            self.env["res.partner"]
+            .with_user(self.users["sales2"])
+            ._search([("name", "=", "x")])
+            .select()
+        )
+        code = sql.code
+        self.assertNotIn("privacy_restricted", code)
+        self.assertIn("NOT IN", code)
+        id_lists = [p for p in sql.params if isinstance(p, tuple)]
+        self.assertTrue(any(self.top_secret.id in ids for ids in id_lists))
+        users_sql = (
+            self.env["res.users"]
+            .with_user(self.users["sales2"])
+            ._search([("login", "=", "x")])
+            .select()
+        )
+        self.assertNotIn("privacy_restricted", users_sql.code)
 
 
 @tagged("post_install", "-at_install")

@@ -45,6 +45,33 @@ class TestRpcAccess(PrivacyCommon, JsonRpcMixin, HttpCase):
                         )
 
     @mute_logger("odoo.http")
+    def test_top_secret_reassignment_over_jsonrpc(self):
+        secret = self.top_secret
+        args = ([("id", "=", secret.id)],)
+        self.assertTrue(self.as_role("sales", "res.partner", "search", *args))
+        self.assertFalse(self.as_role("sales2", "res.partner", "search", *args))
+        # the salesperson cannot hand the customer over; the data admin can
+        with self.assertRaises(JsonRpcException):
+            self.as_role(
+                "sales2",
+                "res.partner",
+                "write",
+                [secret.id],
+                {"user_id": self.users["sales2"].id},
+            )
+        self.as_role(
+            "data_admin",
+            "res.partner",
+            "write",
+            [secret.id],
+            {"user_id": self.users["sales2"].id},
+        )
+        self.assertTrue(self.as_role("sales2", "res.partner", "search", *args))
+        self.assertFalse(self.as_role("sales", "res.partner", "search", *args))
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self.as_role("sales", "res.partner", "read", [secret.id], ["name"])
+
+    @mute_logger("odoo.http")
     def test_classification_change_refused_over_jsonrpc(self):
         for role in ("collector", "sales", "dept_head", "auditor"):
             with self.subTest(role=role):
