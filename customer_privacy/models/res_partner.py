@@ -476,22 +476,19 @@ class ResPartner(models.Model):
         if CLASSIFICATION_FIELDS.intersection(vals):
             self._privacy_check_can_classify()
         # many2many values are written here, columns by _write_multi below
-        forget = "privacy_authorized_user_ids" in vals and (
+        if "privacy_authorized_user_ids" in vals and (
             self._privacy_changes_restriction([vals] * len(self))
-        )
-        result = super().write(vals)
-        if forget:
+        ):
             self._privacy_forget_restrictions()
-        return result
+        return super().write(vals)
 
     def _write_multi(self, vals_list):
         # every column write goes through here (flush), computed
-        # privacy_restricted included
-        forget = self._privacy_changes_restriction(vals_list)
-        result = super()._write_multi(vals_list)
-        if forget:
+        # privacy_restricted included; forgotten before the UPDATE, as
+        # nothing in this thread reads the memo again until it is done
+        if self._privacy_changes_restriction(vals_list):
             self._privacy_forget_restrictions()
-        return result
+        return super()._write_multi(vals_list)
 
     def _privacy_assign_codes(self, vals_list):
         """<industry code>-<registration year>-<serial>: the serial comes from
