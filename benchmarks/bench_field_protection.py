@@ -950,7 +950,7 @@ def build_cases(vanilla, suite, scale, index_sides=None):
                 f"(d) {label} list",
                 (vanilla, S, Work("model_list", model, spec)),
                 (suite, S, Work("model_list", model, spec)),
-                reps(400),
+                reps(1000),
                 1.02,
                 "no policy",
             )
@@ -960,7 +960,7 @@ def build_cases(vanilla, suite, scale, index_sides=None):
             "(d) res.users read",
             (vanilla, S, Work("users_read", vanilla.user_ids)),
             (suite, S, Work("users_read", suite.user_ids)),
-            reps(400),
+            reps(1000),
             1.02,
             f"{len(vanilla.user_ids)} users, no policy",
         )

@@ -1,5 +1,6 @@
 from . import (
     base,
+    mail_message,
     mail_thread,
     mail_thread_phone,
     mail_tracking_value,

@@ -470,6 +470,38 @@ class TestFieldProtection(FieldProtectionCommon, TransactionCase):
                     self.assertNotIn("zhang.new", repr(data))
                     self.assertNotIn("13900139000", repr(data))
 
+    def customer_message(self):
+        """A message the customer wrote in, as the mail gateway records it."""
+        return (
+            self.customer.with_context(tracking_disable=False)
+            .message_post(
+                body="Please call me back",
+                author_id=self.customer.id,
+                email_from=COPIES["email_formatted"][0],
+                message_type="email",
+            )
+            .sudo(False)
+        )
+
+    def test_sender_address_of_a_customer_message_per_role(self):
+        message = self.customer_message()
+        clear, masked = COPIES["email_formatted"]
+        for role, state in READ.items():
+            with self.subTest(role=role):
+                user_message = message.with_user(self.role_users[role])
+                expected = clear if state == CLEAR else masked
+                data = Store(user_message, for_current_user=True).get_result()
+                [formatted] = data["mail.message"]
+                self.assertEqual(formatted["email_from"], expected)
+                [read] = user_message.read(["email_from"])
+                self.assertEqual(read["email_from"], expected)
+                if state == MASKED:
+                    self.assertNotIn("zhangsan@", repr(data))
+                    with self.assertRaisesRegex(UserError, REFUSED_SEARCH):
+                        user_message.search([("email_from", "ilike", "zhangsan")])
+        # mail from the customer is still matched to it by the real address
+        self.assertEqual(message.sudo().email_from, clear)
+
     # ---------------------------------------------------------- search oracle
     def test_partial_search_on_protected_fields_refused_per_role(self):
         for role, state in PARTIAL_SEARCH.items():

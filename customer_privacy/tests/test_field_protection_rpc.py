@@ -14,6 +14,7 @@ from .test_field_protection import (
     CHILD_EMAIL,
     CLEAR,
     COMPANY_STREET,
+    COPIES,
     CUSTOMER,
     EXPECTED,
     EXPORT,
@@ -379,6 +380,38 @@ class TestFieldProtectionRpc(FieldProtectionCommon, HttpCase):
                 )
                 if role == "sales":
                     self.assertNotIn("13900139000", json.dumps(result))
+
+    def test_sender_address_of_customer_messages_over_rpc(self):
+        message = self.customer.message_post(
+            body="Please call me back",
+            author_id=self.customer.id,
+            email_from=COPIES["email_formatted"][0],
+            message_type="email",
+        )
+        params = {"thread_model": "res.partner", "thread_id": self.customer.id}
+        for role, state in READ.items():
+            with self.subTest(role=role):
+                shown = value_for("email_formatted", state)
+                [values] = self.execute_kw(
+                    role, "mail.message", "read", message.ids, ["email_from"]
+                )
+                self.assertEqual(values["email_from"], shown)
+                self.login(role)
+                result = self.post_json("/mail/thread/messages", params)
+                [formatted] = [
+                    m for m in result["data"]["mail.message"] if m["id"] == message.id
+                ]
+                self.assertEqual(formatted["email_from"], shown)
+                if state != CLEAR:
+                    self.assertNotIn("zhangsan@", json.dumps(result))
+                    self.assert_refused_search(
+                        self.execute_kw,
+                        role,
+                        "mail.message",
+                        "search_read",
+                        [("email_from", "ilike", "zhangsan")],
+                        ["id"],
+                    )
 
     def thread_data(self, request_list):
         return self.post_json(
