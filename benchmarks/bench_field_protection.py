@@ -935,7 +935,7 @@ def build_cases(vanilla, suite, scale, index_sides=None):
             "(c) export 10,000 x 8 fields",
             (vanilla, S, Work("export", vanilla.export_ids)),
             (suite, S, Work("export", suite.export_ids)),
-            reps(9),
+            reps(15),
             1.3,
             "5 of the 8 fields protected",
         ),

@@ -101,15 +101,18 @@ class PrivacyAccessGrant(models.Model):
         return self.env.cr.fetchone()[0]
 
     @api.model
+    def _has_live_grants(self, user_id):
+        """Whether the user holds some live grant, without a query."""
+        horizon = self._grant_horizon(user_id)
+        return horizon is not None and horizon > fields.Datetime.now()
+
+    @api.model
     def _live_grants(self, user_id, partner_ids):
         """{partner id: [(field names or None, level), ...]} of the user's live
         grants on these customers, in one query."""
-        if not partner_ids:
+        if not partner_ids or not self._has_live_grants(user_id):
             return {}
         now = fields.Datetime.now()
-        horizon = self._grant_horizon(user_id)
-        if horizon is None or horizon <= now:
-            return {}
         self.env.cr.execute(
             """
             SELECT rel.partner_id, g.field_names, g.level
