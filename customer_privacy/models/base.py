@@ -90,6 +90,18 @@ def _memo(record):
     return memo
 
 
+def _no_policies(record):
+    """Whether the memo already knows that ``record``'s model has no policy
+    (most models, whoever reads): the first test of the hooks every read and
+    search of every model goes through, without a method call."""
+    ref = getattr(record.env.registry, "_privacy_memo_ref", None)
+    memo = ref() if ref is not None else None
+    if memo is None:
+        return False
+    policies = memo.get(record._name)
+    return policies is not None and not policies
+
+
 class OnchangeInput(dict):
     """The values a user sent to an onchange. Only ``onchange`` builds one; a
     context sent by a client is JSON and can never hold this type, so a read
@@ -462,6 +474,8 @@ class Base(models.AbstractModel):
     # --------------------------------------------------------- read paths
     def _read_format(self, fnames, load="_classic_read"):
         result = super()._read_format(fnames, load=load)
+        if not result or _no_policies(self):
+            return result
         # what is formatted goes to a client: in sudo too, it is masked for
         # the user of the request
         records = self._privacy_as_real_user()
@@ -811,7 +825,7 @@ class Base(models.AbstractModel):
             )
 
     def _condition_to_sql(self, alias, fname, operator, value, query):
-        if fname in self._privacy_protected_names():
+        if not _no_policies(self) and fname in self._privacy_protected_names():
             policies = self._privacy_policies()
             field_policies = self._privacy_field_policies(fname, policies)
             self._privacy_check_search(fname, operator, value)
@@ -854,8 +868,10 @@ class Base(models.AbstractModel):
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
         # sorting by a protected value would rank it among values the user
         # chooses (an oracle): it sorts by presence only
-        if field_name in self._privacy_protected_names() and (
-            self._fields[field_name].store
+        if (
+            not _no_policies(self)
+            and field_name in self._privacy_protected_names()
+            and self._fields[field_name].store
             and self._privacy_hidden_field(field_name, self._privacy_policies())
         ):
             return SQL(
