@@ -13,3 +13,7 @@ class ResCompany(models.Model):
             ResCompany, self.with_context(privacy_no_customer_code=True)
         ).create(vals_list)
         return companies.with_env(self.env)
+
+    def cache_invalidation_fields(self):
+        # res.partner._privacy_company_partner_ids
+        return super().cache_invalidation_fields() | {"partner_id"}

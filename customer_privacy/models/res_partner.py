@@ -1,6 +1,6 @@
 # Copyright 2026 Customer Privacy for Odoo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -228,10 +228,22 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ compute
     @api.depends("user_ids", "privacy_company_ids")
     def _compute_privacy_is_customer(self):
+        # the companies' partners from the registry cache: a form read asks
+        # this of every customer it shows
+        companies = self._privacy_company_partner_ids()
         for partner in self:
             partner.privacy_is_customer = not (
-                partner.sudo().user_ids or partner.sudo().privacy_company_ids
+                partner.sudo().user_ids or partner._origin.id in companies
             )
+
+    @api.model
+    @tools.ormcache()
+    def _privacy_company_partner_ids(self):
+        """Partners of the companies of this database. Odoo clears the cache
+        when a company is created or deleted, and res.company when one
+        changes its partner."""
+        companies = self.env["res.company"].sudo().with_context(active_test=False)
+        return frozenset(companies.search([]).partner_id.ids)
 
     @api.depends("privacy_confidentiality", "user_ids", "privacy_company_ids")
     def _compute_privacy_restricted(self):

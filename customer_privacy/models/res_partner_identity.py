@@ -133,6 +133,24 @@ class ResPartner(models.Model):
         return super()._privacy_mask_value(fname, value)
 
     # ---------------------------------------------------------------- read
+    def _determine_fields_to_fetch(self, field_names, ignore_when_in_cache=False):
+        # Odoo fetches the stored sources of a requested computed field with
+        # it only when they are in the default prefetch group: the masked
+        # forms (group "privacy") would come in a query of their own
+        fields_to_fetch = super()._determine_fields_to_fetch(
+            field_names, ignore_when_in_cache
+        )
+        for fname in ENCRYPTED_FIELDS:
+            if fname not in field_names:
+                continue
+            masked = self._fields[f"{fname}_masked"]
+            if masked not in fields_to_fetch and (
+                not ignore_when_in_cache
+                or any(self.env.cache.get_missing_ids(self, masked))
+            ):
+                fields_to_fetch.append(masked)
+        return fields_to_fetch
+
     @api.depends("privacy_id_number_masked", "privacy_id_number_cipher")
     @api.depends_context("uid")
     def _compute_privacy_id_number(self):

@@ -207,3 +207,13 @@ class TestClassificationChanges(PrivacyCommon, TransactionCase):
         self.assertTrue(self.plain.privacy_is_customer)
         self.assertFalse(self.users["sales"].partner_id.privacy_is_customer)
         self.assertFalse(self.env.company.partner_id.privacy_is_customer)
+
+    def test_customer_flag_follows_companies(self):
+        company = self.env["res.company"].create({"name": "Second Company Test"})
+        self.assertFalse(company.partner_id.privacy_is_customer)
+        # a company moved to another partner: the old one is a customer again
+        old = company.partner_id
+        company.partner_id = self.plain
+        (old | self.plain).invalidate_recordset(["privacy_is_customer"])
+        self.assertTrue(old.privacy_is_customer)
+        self.assertFalse(self.plain.privacy_is_customer)
