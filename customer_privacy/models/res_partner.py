@@ -257,18 +257,17 @@ class ResPartner(models.Model):
     @api.depends_context("uid")
     @api.depends("privacy_restricted", "user_id", "privacy_authorized_user_ids")
     def _compute_privacy_visible(self):
-        # The record rule reads this field when records are already cached:
-        # relations are touched only for the (few) restricted customers.
+        # Odoo checks the rule in Python on records already in the cache
+        # (after every list and form fetch): the same memo as the SQL rule
+        # answers, without reading any field or relation of the records.
         # Values are assigned in two batches, not record by record.
-        uid = self.env.uid
-        # (privacy_restricted comes with the columns the rule check fetched)
-        restricted = self.mapped("privacy_restricted")
-        hidden = self.browse(
-            partner.id
-            for partner, flag in zip(self, restricted, strict=True)
-            if flag
-            and partner.user_id.id != uid
-            and uid not in partner.privacy_authorized_user_ids.ids
+        hidden_ids = self._privacy_hidden_ids()
+        hidden = (
+            self.browse(
+                rid for rid in self._ids if getattr(rid, "origin", rid) in hidden_ids
+            )
+            if hidden_ids
+            else self.browse()
         )
         (self - hidden).privacy_visible = True
         hidden.privacy_visible = False
@@ -285,11 +284,12 @@ class ResPartner(models.Model):
         hidden = self._privacy_hidden_ids()
         if not hidden:
             return expression.TRUE_DOMAIN if visible else expression.FALSE_DOMAIN
-        return [("id", "not in" if visible else "in", hidden)]
+        return [("id", "not in" if visible else "in", sorted(hidden))]
 
     @api.model
     def _privacy_hidden_ids(self):
-        """Ids of the restricted customers the current user may not see,
+        """Frozenset of the ids of the restricted customers the current user
+        may not see,
         memoized like Odoo's own record rules: until a cache clearing, which
         any change of who may see a restricted customer causes (``_write_multi``,
         ``write``) in every worker."""
@@ -305,12 +305,12 @@ class ResPartner(models.Model):
             restricted = memo.get("restricted")
             if restricted is None:
                 restricted = memo["restricted"] = self._privacy_read_restricted()
-            hidden = memo["hidden", uid] = tuple(
+            hidden = memo["hidden", uid] = frozenset(
                 pid
                 for pid, (owner, authorized) in restricted.items()
                 if owner != uid and uid not in authorized
             )
-        return list(hidden)
+        return hidden
 
     @api.model
     def _privacy_read_restricted(self):

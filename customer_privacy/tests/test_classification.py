@@ -121,6 +121,19 @@ class TestTopSecretRuleFollowsChanges(PrivacyCommon, TransactionCase):
         )
         self.assertTrue(self.finds("sales2", self.top_secret))
 
+    def test_rule_checked_in_python_on_cached_records(self):
+        secret = self.top_secret
+        self.assertTrue(secret.name)  # in the cache: Odoo checks in Python
+        for role in ("sales2", "executive", "auditor"):
+            with self.subTest(role=role), self.assertRaises(AccessError):
+                secret.with_user(self.users[role]).check_access("read")
+        for role in ("sales", "compliance", "data_admin"):
+            secret.with_user(self.users[role]).check_access("read")
+        secret.user_id = self.users["sales2"]  # pending, not yet written
+        secret.with_user(self.users["sales2"]).check_access("read")
+        with self.assertRaises(AccessError):
+            secret.with_user(self.users["sales"]).check_access("read")
+
     def test_ordinary_changes_keep_the_memo(self):
         self.assertFalse(self.finds("sales2", self.top_secret))
         memo = self.registry._privacy_memo_ref()
