@@ -70,14 +70,33 @@ def _cached_call(method, record, *args):
     return cache.lookup(cache.method, record, *args)
 
 
+class _MemoRef:
+    """What the registry keeps of the memo: a weak reference, and the
+    ormcache entry holding it. Calling it gives the memo only while that
+    entry still holds it: a memo still referenced elsewhere (a frame kept
+    by a traceback) must not outlive the clearing of the cache."""
+
+    __slots__ = ("entries", "key", "ref")
+
+    def __init__(self, memo, entries, key):
+        self.ref = weakref.ref(memo)
+        self.entries, self.key = entries, key
+
+    def __call__(self):
+        memo = self.ref()
+        if memo is not None and self.entries.get(self.key) is memo:
+            return memo
+        return None
+
+
 def _memo(record):
     """A dict that lives exactly as long as the registry's ormcache entry
     holding it: until a policy or a group changes, another worker signals a
-    change, or a transaction rolls back its cache changes. The ormcache
-    holds the only strong reference and the registry a weak one, so reading
-    it is an attribute and a dict access, not an ormcache lookup (a lock
-    and a signature binding) - and reads of every model ask for policies
-    several times. None before the registry is loaded."""
+    change, or a transaction rolls back its cache changes. The registry
+    keeps a :class:`_MemoRef` to it, so reading it is an attribute and two
+    dict accesses, not an ormcache lookup (a lock and a signature binding) -
+    and reads of every model ask for policies several times. None before
+    the registry is loaded."""
     registry = record.env.registry
     ref = getattr(registry, "_privacy_memo_ref", None)
     memo = ref() if ref is not None else None
@@ -85,8 +104,11 @@ def _memo(record):
         if not registry.loaded or "privacy.field.policy" not in registry:
             return None
         Policy = record.env["privacy.field.policy"]
-        memo = _cached_call(type(Policy)._memo_holder, Policy)
-        registry._privacy_memo_ref = weakref.ref(memo)
+        holder = type(Policy)._memo_holder
+        memo = _cached_call(holder, Policy)
+        # the ormcache's own dict and key (tools/cache.py: ormcache.lru)
+        lru, key, _stats = holder.__cache__.lru(Policy)
+        registry._privacy_memo_ref = _MemoRef(memo, lru.d, key)
     return memo
 
 

@@ -332,14 +332,22 @@ class ResPartner(models.Model):
         changes who may see some customer: one becomes restricted, or one
         that was has its restriction, salesperson or authorised users
         changed."""
-        memo = _memo(self)
-        known = memo.get("restricted") if memo is not None else None
-        for rid, vals in zip(self._ids, vals_list, strict=True):
-            if vals.get("privacy_restricted"):
-                return True
-            if known and rid in known and not RESTRICTION_SET.isdisjoint(vals):
-                return True
-        return False
+        if any(vals.get("privacy_restricted") for vals in vals_list):
+            return True
+        touched = [
+            rid
+            for rid, vals in zip(self._ids, vals_list, strict=True)
+            if not RESTRICTION_SET.isdisjoint(vals)
+        ]
+        memo = _memo(self) if touched else None
+        if memo is None:  # nothing touched, or no memo yet (registry loading)
+            return False
+        known = memo.get("restricted")
+        if known is None:
+            # another worker may hold the memo: which customers are
+            # restricted is read from the database, as it is before this write
+            known = memo["restricted"] = self._privacy_read_restricted()
+        return any(rid in known for rid in touched)
 
     def _privacy_forget_restrictions(self):
         """Clear the registry cache (and the memo with it) in every worker,

@@ -134,6 +134,18 @@ class TestTopSecretRuleFollowsChanges(PrivacyCommon, TransactionCase):
         with self.assertRaises(AccessError):
             secret.with_user(self.users["sales"]).check_access("read")
 
+    def test_change_reaches_workers_that_hold_the_memo(self):
+        # this worker has not read the hidden customers since the last
+        # clearing; another one may have: the change still clears the cache
+        # (which Odoo signals to every worker)
+        self.assertFalse(self.finds("sales2", self.top_secret))
+        memo = self.registry._privacy_memo_ref()
+        for key in [k for k in memo if k == "restricted" or k[0] == "hidden"]:
+            del memo[key]
+        self.top_secret.user_id = self.users["sales2"]
+        self.env.flush_all()
+        self.assertIsNot(self.registry._privacy_memo_ref(), memo)
+
     def test_ordinary_changes_keep_the_memo(self):
         self.assertFalse(self.finds("sales2", self.top_secret))
         memo = self.registry._privacy_memo_ref()
