@@ -288,11 +288,10 @@ class ResPartner(models.Model):
 
     @api.model
     def _privacy_hidden_ids(self):
-        """Frozenset of the ids of the restricted customers the current user
-        may not see,
-        memoized like Odoo's own record rules: until a cache clearing, which
-        any change of who may see a restricted customer causes (``_write_multi``,
-        ``write``) in every worker."""
+        """The ids (a frozenset) of the restricted customers the current
+        user may not see. Memoized like Odoo's own record rules, until the
+        registry cache is cleared: any change of who may see a restricted
+        customer clears it in every worker (``_write_multi``, ``write``)."""
         # changes pending in this transaction are written first: their
         # ``_write_multi`` forgets what the memo holds
         self.flush_model(RESTRICTION_FIELDS)

@@ -141,7 +141,7 @@ class ResPartner(models.Model):
             field_names, ignore_when_in_cache
         )
         for fname in ENCRYPTED_FIELDS:
-            if fname not in field_names:
+            if not field_names or fname not in field_names:
                 continue
             masked = self._fields[f"{fname}_masked"]
             if masked not in fields_to_fetch and (
