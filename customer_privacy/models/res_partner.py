@@ -29,6 +29,9 @@ DEFAULT_HIGH, DEFAULT_LOW = 1_000_000.0, 100_000.0
 # what decides which customers the top-secret rule hides from whom
 RESTRICTION_FIELDS = ("privacy_restricted", "user_id", "privacy_authorized_user_ids")
 RESTRICTION_SET = frozenset(RESTRICTION_FIELDS)
+# above this many customers hidden from a user, the rule passes their ids as
+# one array instead of one parameter each
+HIDDEN_IDS_INLINE = 100
 
 # Sensitivity of the data a customer record holds, per filled field (SPEC §4):
 # contact details and addresses are medium. The field policy registry extends
@@ -284,7 +287,13 @@ class ResPartner(models.Model):
         hidden = self._privacy_hidden_ids()
         if not hidden:
             return expression.TRUE_DOMAIN if visible else expression.FALSE_DOMAIN
-        return [("id", "not in" if visible else "in", sorted(hidden))]
+        ids = sorted(hidden)
+        if len(ids) > HIDDEN_IDS_INLINE:
+            # psycopg2 adapts a list item by item: many ids go as one array
+            ids = SQL(
+                "(SELECT unnest(%s::int4[]))", "{" + ",".join(map(str, ids)) + "}"
+            )
+        return [("id", "not in" if visible else "in", ids)]
 
     @api.model
     def _privacy_hidden_ids(self):

@@ -1,9 +1,12 @@
 # Copyright 2026 Customer Privacy for Odoo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
+from ..models import res_partner
 from .common import PrivacyCommon
 
 # who finds the top-secret customer of "sales" (authorised: compliance)
@@ -145,6 +148,19 @@ class TestTopSecretRuleFollowsChanges(PrivacyCommon, TransactionCase):
         self.top_secret.user_id = self.users["sales2"]
         self.env.flush_all()
         self.assertIsNot(self.registry._privacy_memo_ref(), memo)
+
+    def test_many_hidden_customers_go_as_one_array(self):
+        Partner = self.env["res.partner"].with_user(self.users["sales2"])
+        visible = Partner.search([("name", "ilike", "test")])
+        self.assertNotIn(self.top_secret, visible)
+        with patch.object(res_partner, "HIDDEN_IDS_INLINE", 0):
+            sql = Partner._search([("name", "ilike", "test")]).select()
+            self.assertIn("unnest", sql.code)
+            self.assertEqual(Partner.search([("name", "ilike", "test")]), visible)
+            self.assertFalse(
+                Partner.search([("id", "=", self.top_secret.id)]),
+                "the array form hides the same customers",
+            )
 
     def test_ordinary_changes_keep_the_memo(self):
         self.assertFalse(self.finds("sales2", self.top_secret))
