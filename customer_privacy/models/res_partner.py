@@ -32,6 +32,8 @@ RESTRICTION_SET = frozenset(RESTRICTION_FIELDS)
 # above this many customers hidden from a user, the rule passes their ids as
 # one array instead of one parameter each
 HIDDEN_IDS_INLINE = 100
+# memo keys (base.py's _memo, whose string keys are model names)
+RESTRICTED_KEY = ("restricted",)
 
 # Sensitivity of the data a customer record holds, per filled field (SPEC §4):
 # contact details and addresses are medium. The field policy registry extends
@@ -310,9 +312,9 @@ class ResPartner(models.Model):
         uid = self.env.uid
         hidden = memo.get(("hidden", uid))
         if hidden is None:
-            restricted = memo.get("restricted")
+            restricted = memo.get(RESTRICTED_KEY)
             if restricted is None:
-                restricted = memo["restricted"] = self._privacy_read_restricted()
+                restricted = memo[RESTRICTED_KEY] = self._privacy_read_restricted()
             hidden = memo["hidden", uid] = frozenset(
                 pid
                 for pid, (owner, authorized) in restricted.items()
@@ -350,11 +352,11 @@ class ResPartner(models.Model):
         memo = _memo(self) if touched else None
         if memo is None:  # nothing touched, or no memo yet (registry loading)
             return False
-        known = memo.get("restricted")
+        known = memo.get(RESTRICTED_KEY)
         if known is None:
             # another worker may hold the memo: which customers are
             # restricted is read from the database, as it is before this write
-            known = memo["restricted"] = self._privacy_read_restricted()
+            known = memo[RESTRICTED_KEY] = self._privacy_read_restricted()
         return any(rid in known for rid in touched)
 
     def _privacy_forget_restrictions(self):
