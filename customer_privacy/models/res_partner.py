@@ -183,6 +183,14 @@ class ResPartner(models.Model):
         "thresholds, low below the low threshold.",
         prefetch="privacy",
     )
+    privacy_phone_invalid = fields.Boolean(
+        string="Invalid Phone Number",
+        compute="_compute_privacy_phone_invalid",
+        search="_search_privacy_phone_invalid",
+        groups="customer_privacy.group_privacy_data_admin",
+        help="The phone or the mobile cannot be a phone number. New values are "
+        "checked when saved; this finds those stored before, to correct them.",
+    )
     privacy_customer_state = fields.Selection(
         CUSTOMER_STATE,
         string="Customer State",
@@ -466,20 +474,58 @@ class ResPartner(models.Model):
     def _check_privacy_phones(self):
         # a masked value sent back never reaches here (Base.write drops it)
         for partner in self:
-            region = partner.country_id.code or "CN"
-            for fname in ("phone", "mobile"):
-                value = partner[fname]
-                if value and not validation.is_possible_phone(value, region):
-                    raise ValidationError(
-                        self.env._(
-                            "%(field)s of %(customer)s is not a phone number: "
-                            "enter digits, with the country code for a number "
-                            "outside %(country)s.",
-                            field=self._fields[fname]._description_string(self.env),
-                            customer=partner.display_name,
-                            country=partner.country_id.name or self.env._("China"),
-                        )
+            for fname in partner._privacy_invalid_phone_fields():
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s of %(customer)s is not a phone number: "
+                        "enter digits, with the country code for a number "
+                        "outside %(country)s.",
+                        field=self._fields[fname]._description_string(self.env),
+                        customer=partner.display_name,
+                        country=partner.country_id.name or self.env._("China"),
                     )
+                )
+
+    def _privacy_invalid_phone_fields(self):
+        """Which of phone and mobile hold something that cannot be a phone
+        number of the customer's country (China by default)."""
+        self.ensure_one()
+        region = self.country_id.code or "CN"
+        return [
+            fname
+            for fname in ("phone", "mobile")
+            if self[fname] and not validation.is_possible_phone(self[fname], region)
+        ]
+
+    @api.depends("phone", "mobile", "country_id")
+    def _compute_privacy_phone_invalid(self):
+        for partner in self:
+            partner.privacy_phone_invalid = bool(
+                partner._privacy_invalid_phone_fields()
+            )
+
+    def _search_privacy_phone_invalid(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on phone validity."))
+        # Odoo does not check a field's groups in a search domain
+        if not self.env.su and not self.env.user.has_group(
+            "customer_privacy.group_privacy_data_admin"
+        ):
+            raise AccessError(
+                self.env._("Only data administrators may look for invalid phones.")
+            )
+        # checked in Python (phonenumbers), in sudo: it tells which customers,
+        # not values
+        partners = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch(
+                ["|", ("phone", "!=", False), ("mobile", "!=", False)],
+                ["phone", "mobile", "country_id"],
+            )
+        )
+        invalid = [p.id for p in partners if p._privacy_invalid_phone_fields()]
+        return [("id", "in" if (operator == "=") == value else "not in", invalid)]
 
     @api.constrains("privacy_annual_revenue")
     def _check_privacy_annual_revenue(self):

@@ -258,3 +258,24 @@ class TestClassificationChanges(PrivacyCommon, TransactionCase):
         (old | self.plain).invalidate_recordset(["privacy_is_customer"])
         self.assertTrue(old.privacy_is_customer)
         self.assertFalse(self.plain.privacy_is_customer)
+
+
+@tagged("post_install", "-at_install")
+class TestInvalidPhones(PrivacyCommon, TransactionCase):
+    def test_data_admin_finds_phones_stored_before_the_checks(self):
+        old = self.env["res.partner"].create({"name": "Old Import Test"})
+        # as an import before the suite would have left it
+        self.env.cr.execute(
+            "UPDATE res_partner SET mobile = %s WHERE id = %s", ["12-34", old.id]
+        )
+        old.invalidate_recordset(["mobile"])
+        admin = self.env["res.partner"].with_user(self.users["data_admin"])
+        invalid = admin.search([("privacy_phone_invalid", "=", True)])
+        self.assertIn(old, invalid)
+        self.assertNotIn(self.confidential, invalid)  # a valid +86 number
+        self.assertNotIn(old, admin.search([("privacy_phone_invalid", "!=", True)]))
+        self.assertTrue(old.with_user(self.users["data_admin"]).privacy_phone_invalid)
+        for role in ("sales", "dept_head", "compliance", "auditor"):
+            Partner = self.env["res.partner"].with_user(self.users[role])
+            with self.subTest(role=role), self.assertRaises(AccessError):
+                Partner.search([("privacy_phone_invalid", "=", True)])

@@ -72,6 +72,23 @@ class TestRpcAccess(PrivacyCommon, JsonRpcMixin, HttpCase):
             self.as_role("sales", "res.partner", "read", [secret.id], ["name"])
 
     @mute_logger("odoo.http")
+    def test_invalid_phone_filter_for_data_admins_only_over_jsonrpc(self):
+        domain = [("privacy_phone_invalid", "=", True)]
+        self.as_role("data_admin", "res.partner", "search", domain)
+        for role in ("sales", "compliance", "auditor"):
+            with self.subTest(role=role):
+                with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+                    self.as_role(role, "res.partner", "search", domain)
+                with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+                    self.as_role(
+                        role,
+                        "res.partner",
+                        "read",
+                        [self.plain.id],
+                        ["privacy_phone_invalid"],
+                    )
+
+    @mute_logger("odoo.http")
     def test_classification_change_refused_over_jsonrpc(self):
         for role in ("collector", "sales", "dept_head", "auditor"):
             with self.subTest(role=role):
