@@ -687,8 +687,8 @@ def serve(conn, db):
 
 
 class RemoteSide:
-    """A :class:`Side` in its own process, with the same ``timed`` and
-    ``call`` taking a :class:`Work`."""
+    """A :class:`Side` in its own process. ``timed`` and ``call`` take a
+    :class:`Work`; ``timed`` returns ``count`` timings, not one."""
 
     def __init__(self, db):
         context = multiprocessing.get_context("spawn")
