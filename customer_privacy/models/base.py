@@ -89,6 +89,12 @@ class _MemoRef:
         return None
 
 
+def _current_memo(registry):
+    """The memo while its ormcache entry holds it, else None."""
+    ref = getattr(registry, "_privacy_memo_ref", None)
+    return ref() if ref is not None else None
+
+
 def _memo(record):
     """A dict that lives exactly as long as the registry's ormcache entry
     holding it: until a policy or a group changes, another worker signals a
@@ -98,8 +104,7 @@ def _memo(record):
     and reads of every model ask for policies several times. None before
     the registry is loaded."""
     registry = record.env.registry
-    ref = getattr(registry, "_privacy_memo_ref", None)
-    memo = ref() if ref is not None else None
+    memo = _current_memo(registry)
     if memo is None:
         if not registry.loaded or "privacy.field.policy" not in registry:
             return None
@@ -116,8 +121,7 @@ def _no_policies(record):
     """Whether the memo already knows that ``record``'s model has no policy
     (most models, whoever reads): the first test of the hooks every read and
     search of every model goes through, without a method call."""
-    ref = getattr(record.env.registry, "_privacy_memo_ref", None)
-    memo = ref() if ref is not None else None
+    memo = _current_memo(record.env.registry)
     if memo is None:
         return False
     policies = memo.get(record._name)

@@ -23,6 +23,8 @@ masking code reads it, in SQL, for a list or an export."""
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.sql import int_array
+
 # the contact fields protected by the default policies
 STORED_MASK_FIELDS = (
     "name",
@@ -141,15 +143,14 @@ class PrivacyMaskedForm(models.Model):
             )
             for fname, fmt in formats
         ]
-        # the ids as one array literal: psycopg2 adapts a list item by item
         self.env.cr.execute(
             SQL(
                 """SELECT p.id, %s
                      FROM res_partner p
                 LEFT JOIN privacy_masked_form f ON f.partner_id = p.id
-                    WHERE p.id = ANY(%s::int4[])""",
+                    WHERE p.id = ANY(%s)""",
                 SQL(", ").join([SQL("p.is_company"), *columns]),
-                "{" + ",".join(map(str, partner_ids)) + "}",
+                int_array(partner_ids),
             )
         )
         rows = self.env.cr.fetchall()

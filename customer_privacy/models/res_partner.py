@@ -6,6 +6,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools import validation
+from ..tools.sql import int_array
 from .base import _memo
 
 SENSITIVITY = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
@@ -299,10 +300,7 @@ class ResPartner(models.Model):
             return expression.TRUE_DOMAIN if visible else expression.FALSE_DOMAIN
         ids = sorted(hidden)
         if len(ids) > HIDDEN_IDS_INLINE:
-            # psycopg2 adapts a list item by item: many ids go as one array
-            ids = SQL(
-                "(SELECT unnest(%s::int4[]))", "{" + ",".join(map(str, ids)) + "}"
-            )
+            ids = SQL("(SELECT unnest(%s))", int_array(ids))
         return [("id", "not in" if visible else "in", ids)]
 
     @api.model

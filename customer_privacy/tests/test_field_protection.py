@@ -495,6 +495,18 @@ class TestFieldProtection(FieldProtectionCommon, TransactionCase):
                 self.assertEqual(formatted["email_from"], expected)
                 [read] = user_message.read(["email_from"])
                 self.assertEqual(read["email_from"], expected)
+                # Odoo lets only system administrators export messages
+                with self.assertRaises(AccessError):
+                    user_message.export_data(["email_from"])
+                [group] = user_message.read_group(
+                    [("id", "=", message.id)], ["id:count"], ["email_from"]
+                )
+                # the grant opens one customer's messages, not group labels
+                label = clear if role == "data_admin" else masked
+                self.assertEqual(group["email_from"], label)
+                self.assertEqual(user_message.search(group["__domain"]), message)
+                if label == masked:
+                    self.assertNotIn("zhangsan@", repr(group))
                 if state == MASKED:
                     self.assertNotIn("zhangsan@", repr(data))
                     with self.assertRaisesRegex(UserError, REFUSED_SEARCH):

@@ -1,1 +1,1 @@
-"""Pure logic with no ORM access."""
+"""Pure logic with no ORM access, and SQL fragments (sql.py)."""
