@@ -1,5 +1,6 @@
 from . import (
     base,
+    ir_rule,
     mail_message,
     mail_thread,
     mail_thread_phone,

@@ -109,6 +109,8 @@ class ResPartner(models.Model):
         compute="_compute_privacy_restricted",
         store=True,
         index=True,
+        # the rule reads its memo (_privacy_hidden_ids), not this column
+        prefetch="privacy",
         help="Top secret and a customer record: only its salesperson, its "
         "authorised users and data administrators see it.",
     )
@@ -286,14 +288,26 @@ class ResPartner(models.Model):
         (self - hidden).privacy_visible = True
         hidden.privacy_visible = False
 
+    @api.model
+    def _privacy_top_secret_domain(self):
+        """The top-secret rule's domain for the current user (called from
+        the rule, ir_rule.py). Every search and fetch of partners, and of
+        users through their partner, carries it: no term at all when no
+        customer is hidden from this user, the common case; else the list of
+        the hidden ones, which Odoo also checks in Python on cached records.
+        As a subquery the rule cost 0.1 ms in every fetch and 0.5 ms in the
+        count of a 10,000-customer list; even a term that is always true
+        costs every query its parsing and the search method's call."""
+        hidden = self._privacy_hidden_ids()
+        if not hidden:
+            return []
+        if len(hidden) > HIDDEN_IDS_INLINE:
+            return [("privacy_visible", "=", True)]
+        return [("id", "not in", sorted(hidden))]
+
     def _search_privacy_visible(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on visibility."))
-        # Every search of partners (and of users, through their partner)
-        # carries this rule: it becomes the list of the few customers hidden
-        # from this user, none at all in the common case, which PostgreSQL
-        # plans and runs for nothing. As a subquery it cost 0.1 ms in every
-        # fetch and 0.5 ms in the count of a 10,000-customer list.
         visible = (operator == "=") == value
         hidden = self._privacy_hidden_ids()
         if not hidden:
@@ -327,6 +341,36 @@ class ResPartner(models.Model):
                 if owner != uid and uid not in authorized
             )
         return hidden
+
+    def _fetch_query(self, query, fields):
+        authorized = self._fields["privacy_authorized_user_ids"]
+        if authorized not in fields:
+            return super()._fetch_query(query, fields)
+        fetched = super()._fetch_query(query, [f for f in fields if f != authorized])
+        if fetched:
+            fetched._privacy_read_authorized_users(authorized)
+        return fetched
+
+    def _privacy_read_authorized_users(self, field):
+        """Read the authorised users of ``self`` (fetched customers) into
+        the cache. Odoo's many2many read joins users and their partners under
+        both models' rules and sorts them by name: 1.3 ms of every form. Most
+        customers have none: one plain query on the relation tells which
+        have some, and only those take Odoo's way."""
+        having = self.browse(
+            pid
+            for (pid,) in self.env.execute_query(
+                SQL(
+                    "SELECT DISTINCT partner_id FROM %s WHERE partner_id IN %s",
+                    SQL.identifier(field.relation),
+                    tuple(self.ids),
+                )
+            )
+        )
+        if having:
+            field.read(having)
+        none = self - having
+        self.env.cache.insert_missing(none, field, [()] * len(none))
 
     @api.model
     def _privacy_read_restricted(self):

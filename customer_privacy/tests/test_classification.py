@@ -154,6 +154,7 @@ class TestTopSecretRuleFollowsChanges(PrivacyCommon, TransactionCase):
         visible = Partner.search([("name", "ilike", "test")])
         self.assertNotIn(self.top_secret, visible)
         with patch.object(res_partner, "HIDDEN_IDS_INLINE", 0):
+            self.registry.clear_cache()  # the rule's evaluated domain
             sql = Partner._search([("name", "ilike", "test")]).select()
             self.assertIn("unnest", sql.code)
             self.assertEqual(Partner.search([("name", "ilike", "test")]), visible)
@@ -194,6 +195,27 @@ class TestTopSecretRuleFollowsChanges(PrivacyCommon, TransactionCase):
             .select()
         )
         self.assertNotIn("privacy_restricted", users_sql.code)
+
+    def test_rule_adds_nothing_when_nothing_is_hidden(self):
+        # the top secret customer's salesperson, once the demo data's
+        # restricted customers are not: nobody is hidden from them
+        self.env["res.partner"].search(
+            [("privacy_restricted", "=", True), ("id", "!=", self.top_secret.id)]
+        ).privacy_confidentiality = "confidential"
+        for model, term in (("res.partner", "name"), ("res.users", "login")):
+            with self.subTest(model=model):
+                Model = self.env[model]
+                vanilla = Model._search([(term, "=", "x")]).select().code
+                code = (
+                    Model.with_user(self.users["sales"])
+                    ._search([(term, "=", "x")])
+                    .select()
+                    .code
+                )
+                self.assertNotIn("NOT IN", code)
+                self.assertNotIn("TRUE", code.replace(vanilla.split("WHERE")[0], ""))
+        self.assertTrue(self.finds("sales", self.top_secret))
+        self.assertFalse(self.finds("sales2", self.top_secret))
 
 
 @tagged("post_install", "-at_install")
@@ -279,3 +301,86 @@ class TestInvalidPhones(PrivacyCommon, TransactionCase):
             Partner = self.env["res.partner"].with_user(self.users[role])
             with self.subTest(role=role), self.assertRaises(AccessError):
                 Partner.search([("privacy_phone_invalid", "=", True)])
+
+
+@tagged("post_install", "-at_install")
+class TestAuthorisedUsersRead(PrivacyCommon, TransactionCase):
+    """Authorised users are read from their relation first: Odoo's
+    many2many read (users' rules, sorted by name) runs only for the
+    customers that have some."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        archived = cls.users["security"].copy({"login": "archived_authorised"})
+        archived.active = False
+        cls.confidential.privacy_authorized_user_ids = [
+            Command.set([cls.users["sales"].id, archived.id, cls.users["auditor"].id])
+        ]
+
+    @property
+    def field(self):  # not a class attribute: a field is a descriptor
+        return self.env["res.partner"]._fields["privacy_authorized_user_ids"]
+
+    def read_as(self, role, partners, via_odoo):
+        partners = partners.with_user(self.users[role])
+        partners.invalidate_recordset()
+        if via_odoo:  # the field's own read, as Odoo's fetch would call it
+            self.field.read(partners)
+            return {p.id: p.privacy_authorized_user_ids.ids for p in partners}
+        rows = partners.read(["privacy_authorized_user_ids"])
+        return {row["id"]: row["privacy_authorized_user_ids"] for row in rows}
+
+    def test_same_values_as_odoo_for_every_role(self):
+        for role in ("sales", "sales2", "compliance", "data_admin", "auditor"):
+            partners = (
+                self.env["res.partner"]
+                .with_user(self.users[role])
+                .search(
+                    [
+                        (
+                            "id",
+                            "in",
+                            (self.top_secret | self.confidential | self.plain).ids,
+                        )
+                    ]
+                )
+            )
+            with self.subTest(role=role):
+                self.assertTrue(partners)
+                self.assertEqual(
+                    self.read_as(role, partners, via_odoo=False),
+                    self.read_as(role, partners, via_odoo=True),
+                )
+        # in Odoo's order (users by name), archived users left out
+        values = self.read_as("data_admin", self.confidential, via_odoo=False)
+        self.assertEqual(
+            values[self.confidential.id],
+            [self.users["auditor"].id, self.users["sales"].id],
+        )
+
+    def test_odoo_read_only_for_customers_with_some(self):
+        read = type(self.field).read
+        with patch.object(type(self.field), "read", autospec=True) as spy:
+            spy.side_effect = read
+            partners = self.top_secret | self.confidential | self.plain
+            values = self.read_as("data_admin", partners, via_odoo=False)
+        self.assertEqual(values[self.plain.id], [])
+        read_ids = {
+            rid
+            for call in spy.call_args_list
+            if call.args[0] is self.field  # the class serves every many2many
+            for rid in call.args[1].ids
+        }
+        self.assertEqual(read_ids, {self.top_secret.id, self.confidential.id})
+        with patch.object(type(self.field), "read", autospec=True) as spy:
+            spy.side_effect = read
+            self.assertEqual(
+                self.read_as("sales2", self.plain, via_odoo=False),
+                {self.plain.id: []},
+            )
+        self.assertFalse([c for c in spy.call_args_list if c.args[0] is self.field])
+
+    def test_refused_to_who_may_not_see_the_customer(self):
+        with self.assertRaises(AccessError):
+            self.read_as("sales2", self.top_secret, via_odoo=False)

@@ -31,18 +31,27 @@ class TestRpcAccess(PrivacyCommon, JsonRpcMixin, HttpCase):
                     "res.partner",
                     "search_read",
                     [("id", "=", self.top_secret.id)],
-                    fields=["name", "privacy_code"],
+                    fields=["name", "privacy_code", "privacy_authorized_user_ids"],
                 )
                 self.assertEqual(bool(rows), visible)
                 if visible:
                     self.assertEqual(
                         rows[0]["privacy_code"], self.top_secret.privacy_code
                     )
+                    self.assertEqual(
+                        rows[0]["privacy_authorized_user_ids"],
+                        self.users["compliance"].ids,
+                    )
                 else:
-                    with self.assertRaisesRegex(JsonRpcException, "AccessError"):
-                        self.as_role(
-                            role, "res.partner", "read", [self.top_secret.id], ["name"]
-                        )
+                    for fname in ("name", "privacy_authorized_user_ids"):
+                        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+                            self.as_role(
+                                role,
+                                "res.partner",
+                                "read",
+                                [self.top_secret.id],
+                                [fname],
+                            )
 
     @mute_logger("odoo.http")
     def test_top_secret_reassignment_over_jsonrpc(self):
