@@ -14,6 +14,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..tools.masking import MASKERS
+from .base import _cached_call
 
 
 class LookupMemo(dict):
@@ -209,6 +210,9 @@ class PrivacyFieldPolicy(models.Model):
     @api.model
     def _get_policies(self, model_name):
         """{field name: Policy} of the active policies of ``model_name``."""
-        if model_name not in self._protected_models():
+        # through the caches without their decorators' signature binding:
+        # the reveal button's field asks this on every form
+        cls = type(self)
+        if model_name not in _cached_call(cls._protected_models, self):
             return {}
-        return self._policies_cached(model_name)
+        return _cached_call(cls._policies_cached, self, model_name)

@@ -7,7 +7,7 @@ from odoo.tools import SQL
 
 from ..tools import validation
 from ..tools.sql import int_array
-from .base import _memo
+from .base import _cached_call, _memo
 
 SENSITIVITY = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 SENSITIVITY_RANK = {"low": 0, "medium": 1, "high": 2}
@@ -246,7 +246,7 @@ class ResPartner(models.Model):
     def _compute_privacy_is_customer(self):
         # the companies' partners from the registry cache: a form read asks
         # this of every customer it shows
-        companies = self._privacy_company_partner_ids()
+        companies = _cached_call(type(self)._privacy_company_partner_ids, self)
         for partner in self:
             partner.privacy_is_customer = not (
                 partner.sudo().user_ids or partner._origin.id in companies
@@ -425,19 +425,31 @@ class ResPartner(models.Model):
 
     @api.depends_context("uid")
     def _compute_privacy_can_reveal(self):
-        # the reveal wizard's policies, from the cached ones (a form reads
-        # this field every time)
-        _admin, group_ids = self._privacy_user_groups()
-        policies = self.env["privacy.field.policy"]._get_policies(self._name)
-        fnames = [
-            fname
-            for fname, policy in policies.items()
-            if policy.sensitivity != "high" and policy.reveal_group_ids & group_ids
-        ]
+        # a form reads this field every time
+        fnames = self._privacy_revealable_fields()
         masked = self._privacy_masked_ids(fnames) if fnames else {}
         hidden = {rid for ids in masked.values() for rid in ids}
         for partner in self:
             partner.privacy_can_reveal = partner.id in hidden
+
+    @api.model
+    def _privacy_revealable_fields(self):
+        """The fields the current user may reveal here (the reveal wizard's:
+        not high ones), memoized per user like the policies and groups they
+        come from."""
+        memo, key = _memo(self), ("reveal", self.env.uid)
+        fnames = memo.get(key) if memo is not None else None
+        if fnames is None:
+            _admin, group_ids = self._privacy_user_groups()
+            policies = self.env["privacy.field.policy"]._get_policies(self._name)
+            fnames = tuple(
+                fname
+                for fname, policy in policies.items()
+                if policy.sensitivity != "high" and policy.reveal_group_ids & group_ids
+            )
+            if memo is not None:
+                memo[key] = fnames
+        return fnames
 
     def action_privacy_reveal(self):
         self.ensure_one()
@@ -715,9 +727,8 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ access
     @api.model
     def _privacy_user_can_classify(self):
-        return self.env.su or self.env.user.has_group(
-            "customer_privacy.group_privacy_data_admin"
-        )
+        # the data administrator flag of the memoized groups
+        return self.env.su or self._privacy_user_groups()[0]
 
     def _privacy_check_can_classify(self):
         if not self._privacy_user_can_classify():

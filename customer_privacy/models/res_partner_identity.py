@@ -78,7 +78,7 @@ class ResPartner(models.Model):
         groups=fields.NO_ACCESS,
         copy=False,
         index=True,
-        prefetch="privacy",
+        prefetch=False,  # searched in SQL, never read
     )
     privacy_bank_card = fields.Char(
         string="Bank Card Number",
@@ -105,7 +105,7 @@ class ResPartner(models.Model):
         groups=fields.NO_ACCESS,
         copy=False,
         index=True,
-        prefetch="privacy",
+        prefetch=False,  # searched in SQL, never read
     )
 
     # ------------------------------------------------------------ registry
