@@ -2,8 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, models
 
-from .res_partner import RESTRICTION_FIELDS
-
 
 class IrRule(models.Model):
     _inherit = "ir.rule"
@@ -30,5 +28,5 @@ class IrRule(models.Model):
             model_name == "res.partner"
             or "res.partner" in self.pool[model_name]._inherits
         ):
-            self.env["res.partner"].flush_model(RESTRICTION_FIELDS)
+            self.env["res.partner"]._privacy_flush_restrictions()
         return super()._compute_domain(model_name, mode)
