@@ -909,7 +909,7 @@ def build_cases(vanilla, suite, scale, index_sides=None):
             (suite, S, Work("list_read", suite.specs["res.partner", "list"])),
             reps(80),
             1.15,
-            "suite list view adds 6 columns",
+            "suite list view adds 5 fields",
         ),
         Case(
             "(b) form web_read",

@@ -120,14 +120,16 @@ class ResPartner(models.Model):
         search="_search_privacy_visible",
         help="The current user may see this customer (top-secret rule).",
     )
+    # the form's three flags come from one compute: each computation of a
+    # mail.thread field costs Odoo a tracking lookup, and the form reads all
     privacy_is_customer = fields.Boolean(
         string="Is a Customer Record",
-        compute="_compute_privacy_is_customer",
+        compute="_compute_privacy_form_flags",
         help="Not a user's own partner and not a company of this database.",
     )
-    privacy_can_classify = fields.Boolean(compute="_compute_privacy_can_classify")
+    privacy_can_classify = fields.Boolean(compute="_compute_privacy_form_flags")
     privacy_can_reveal = fields.Boolean(
-        compute="_compute_privacy_can_reveal",
+        compute="_compute_privacy_form_flags",
         help="Some fields are masked for you here and you may reveal them.",
     )
     privacy_sensitivity_declared = fields.Selection(
@@ -243,14 +245,21 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ compute
     @api.depends("user_ids", "privacy_company_ids")
-    def _compute_privacy_is_customer(self):
-        # the companies' partners from the registry cache: a form read asks
-        # this of every customer it shows
+    @api.depends_context("uid")
+    def _compute_privacy_form_flags(self):
+        # the companies' partners from the registry cache, the user's role
+        # and revealable fields from the memo
         companies = _cached_call(type(self)._privacy_company_partner_ids, self)
+        can_classify = self._privacy_user_can_classify()
+        fnames = self._privacy_revealable_fields()
+        masked = self._privacy_masked_ids(fnames) if fnames else {}
+        revealable = {rid for ids in masked.values() for rid in ids}
         for partner in self:
             partner.privacy_is_customer = not (
                 partner.sudo().user_ids or partner._origin.id in companies
             )
+            partner.privacy_can_classify = can_classify
+            partner.privacy_can_reveal = partner.id in revealable
 
     @api.model
     @tools.ormcache()
@@ -429,21 +438,6 @@ class ResPartner(models.Model):
         registry = self.env.registry
         registry.clear_cache()
         self.env.cr.postcommit.add(registry.clear_cache)
-
-    @api.depends_context("uid")
-    def _compute_privacy_can_classify(self):
-        can = self._privacy_user_can_classify()
-        for partner in self:
-            partner.privacy_can_classify = can
-
-    @api.depends_context("uid")
-    def _compute_privacy_can_reveal(self):
-        # a form reads this field every time
-        fnames = self._privacy_revealable_fields()
-        masked = self._privacy_masked_ids(fnames) if fnames else {}
-        hidden = {rid for ids in masked.values() for rid in ids}
-        for partner in self:
-            partner.privacy_can_reveal = partner.id in hidden
 
     @api.model
     def _privacy_revealable_fields(self):
