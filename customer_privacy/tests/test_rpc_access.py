@@ -22,6 +22,10 @@ class TestRpcAccess(PrivacyCommon, JsonRpcMixin, HttpCase):
             groups="base.group_system,customer_privacy.group_privacy_data_admin",
         )
 
+    def assert_read_refused(self, role, partner, fname):
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self.as_role(role, "res.partner", "read", [partner.id], [fname])
+
     @mute_logger("odoo.http")
     def test_top_secret_visibility_per_role_over_jsonrpc(self):
         for role, visible in TOP_SECRET_VISIBLE.items():
@@ -44,14 +48,7 @@ class TestRpcAccess(PrivacyCommon, JsonRpcMixin, HttpCase):
                     )
                 else:
                     for fname in ("name", "privacy_authorized_user_ids"):
-                        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
-                            self.as_role(
-                                role,
-                                "res.partner",
-                                "read",
-                                [self.top_secret.id],
-                                [fname],
-                            )
+                        self.assert_read_refused(role, self.top_secret, fname)
 
     @mute_logger("odoo.http")
     def test_top_secret_reassignment_over_jsonrpc(self):
@@ -88,14 +85,7 @@ class TestRpcAccess(PrivacyCommon, JsonRpcMixin, HttpCase):
             with self.subTest(role=role):
                 with self.assertRaisesRegex(JsonRpcException, "AccessError"):
                     self.as_role(role, "res.partner", "search", domain)
-                with self.assertRaisesRegex(JsonRpcException, "AccessError"):
-                    self.as_role(
-                        role,
-                        "res.partner",
-                        "read",
-                        [self.plain.id],
-                        ["privacy_phone_invalid"],
-                    )
+                self.assert_read_refused(role, self.plain, "privacy_phone_invalid")
 
     @mute_logger("odoo.http")
     def test_classification_change_refused_over_jsonrpc(self):
