@@ -332,20 +332,10 @@ class TestAuthorisedUsersRead(PrivacyCommon, TransactionCase):
         return {row["id"]: row["privacy_authorized_user_ids"] for row in rows}
 
     def test_same_values_as_odoo_for_every_role(self):
+        ids = (self.top_secret | self.confidential | self.plain).ids
         for role in ("sales", "sales2", "compliance", "data_admin", "auditor"):
-            partners = (
-                self.env["res.partner"]
-                .with_user(self.users[role])
-                .search(
-                    [
-                        (
-                            "id",
-                            "in",
-                            (self.top_secret | self.confidential | self.plain).ids,
-                        )
-                    ]
-                )
-            )
+            Partner = self.env["res.partner"].with_user(self.users[role])
+            partners = Partner.search([("id", "in", ids)])
             with self.subTest(role=role):
                 self.assertTrue(partners)
                 self.assertEqual(
