@@ -154,7 +154,6 @@ class TestTopSecretRuleFollowsChanges(PrivacyCommon, TransactionCase):
         visible = Partner.search([("name", "ilike", "test")])
         self.assertNotIn(self.top_secret, visible)
         with patch.object(res_partner, "HIDDEN_IDS_INLINE", 0):
-            self.registry.clear_cache()  # the rule's evaluated domain
             sql = Partner._search([("name", "ilike", "test")]).select()
             self.assertIn("unnest", sql.code)
             self.assertEqual(Partner.search([("name", "ilike", "test")]), visible)
@@ -204,16 +203,11 @@ class TestTopSecretRuleFollowsChanges(PrivacyCommon, TransactionCase):
         ).privacy_confidentiality = "confidential"
         for model, term in (("res.partner", "name"), ("res.users", "login")):
             with self.subTest(model=model):
-                Model = self.env[model]
-                vanilla = Model._search([(term, "=", "x")]).select().code
-                code = (
-                    Model.with_user(self.users["sales"])
-                    ._search([(term, "=", "x")])
-                    .select()
-                    .code
-                )
+                Model = self.env[model].with_user(self.users["sales"])
+                code = Model._search([(term, "=", "x")]).select().code
+                # neither the list of hidden ids nor an always-true term
                 self.assertNotIn("NOT IN", code)
-                self.assertNotIn("TRUE", code.replace(vanilla.split("WHERE")[0], ""))
+                self.assertNotIn("TRUE", code)
         self.assertTrue(self.finds("sales", self.top_secret))
         self.assertFalse(self.finds("sales2", self.top_secret))
 
