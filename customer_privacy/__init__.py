@@ -1,1 +1,2 @@
 from . import cli, models, wizards
+from .hooks import uninstall_hook

@@ -31,6 +31,7 @@
         "wizards/privacy_reveal_wizard_views.xml",
         "views/menus.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",

@@ -283,8 +283,7 @@ class Base(models.AbstractModel):
         """:class:`Visibility` of the protected fields among ``fnames`` (and
         their copies) on the records of ``self``, new records included; with
         ``stored_forms``, the stored masked forms of the fields that some
-        records may not see clear (read before whether records are
-        companies: res.partner reads both in one query)."""
+        records may not see clear."""
         policies = self._privacy_policies()
         if not policies:
             return Visibility()
@@ -299,9 +298,7 @@ class Base(models.AbstractModel):
                 role.add(fname)
         if not wanted:
             return Visibility(role=role)
-        stored, companies = (
-            self._privacy_stored_masks(set(wanted)) if stored_forms else ({}, None)
-        )
+        stored = self._privacy_stored_masks(set(wanted)) if stored_forms else {}
         # set operations over the ids: an export judges 10,000 records
         rids = set(self._ids)
         grants = self._privacy_grants_by_record()
@@ -312,10 +309,10 @@ class Base(models.AbstractModel):
                 for rid in rids
                 if (rid.origin if isinstance(rid, NewId) else rid) in grants
             }
-        if not any(p.only_individuals for ps in wanted.values() for p in ps):
-            companies = set()
-        elif companies is None:
+        if any(p.only_individuals for ps in wanted.values() for p in ps):
             companies = self._privacy_company_ids()
+        else:
+            companies = set()
         plain = {False: rids - companies - granted_rids, True: companies - granted_rids}
         masked, granted = {}, {}
         for fname, uncleared in wanted.items():
@@ -365,11 +362,15 @@ class Base(models.AbstractModel):
     def _privacy_company_ids(self):
         if "is_company" not in self._fields:
             return set()
-        # sudo: whether a record is a company decides what is protected on it,
-        # whoever formats it (the chatter formats trackings of any record);
-        # from the cache, else that one column (an export has not fetched it)
-        records = self.sudo().with_context(prefetch_fields=False)
-        flags = records.mapped("is_company")
+        # from the cache: fetched with the fields it decides on (res.partner's
+        # _fetch_query), read straight from it for the 10,000 of an export
+        flags = self.env.cache.get_until_miss(self, self._fields["is_company"])
+        if len(flags) < len(self._ids):
+            # sudo: whether a record is a company decides what is protected on
+            # it, whoever formats it (the chatter formats trackings of any
+            # record); else that one column
+            records = self.sudo().with_context(prefetch_fields=False)
+            flags = records.mapped("is_company")
         return {rid for rid, flag in zip(self._ids, flags, strict=True) if flag}
 
     def _privacy_grants_by_record(self):
@@ -429,13 +430,12 @@ class Base(models.AbstractModel):
         return masking.mask(fmt, value)
 
     def _privacy_stored_masks(self, fnames):
-        """``({field: {record id: masked form}}, company ids or None)``: the
-        masked forms a model stores for the fields ``fnames`` of its records,
-        each made from the current value with the current format
-        (res.partner does: masking every value of an export costs more than
-        the export), and which records are companies when the same query
-        tells. Nothing stored for other models."""
-        return {}, None
+        """``{field: {record id: masked form}}``: the masked forms a model
+        stores for the fields ``fnames`` of its records, each made from the
+        current value with the current format (res.partner does: masking
+        every value of an export costs more than the export). Nothing stored
+        for other models."""
+        return {}
 
     def _privacy_masker(self, visibility):
         """``mask(record id, field, value)`` for a batch of values of

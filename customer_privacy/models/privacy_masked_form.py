@@ -5,17 +5,19 @@ a table of their own.
 
 Masking is pure Python, a few microseconds a value: an export of 10,000
 customers would spend more time masking than exporting. So each customer has
-one row here holding, for each protected contact field, its masked form and
-a hash of the format and clear value it was made from, remade when the
-field is written. Kept beside ``res_partner``, not in it: columns there
-would make every scan of customers (a list's count) read a wider table.
+one row here holding, for each protected contact field, its masked form, the
+format it was made with and a hash of the clear value it was made from,
+remade when the field is written. Kept beside ``res_partner``, not in it:
+columns there would make every scan of customers (a list's count) read a
+wider table.
 
-A stored form is used only when it was made from the very value being shown
-with the field's current format: the query that reads the forms compares
-their hashes with PostgreSQL's ``hashtext`` of the current format and value,
-and returns the forms that match, in the same query that reads whether each
-customer is a company. Anything else - a policy added or changed since, a
-value written in SQL, a customer without a row - is masked at read time. A
+A stored form is always made from the current value: the ORM remakes it when
+the value is written, and a trigger on ``res_partner`` drops it when a value
+changes behind the ORM (in SQL) and the hash no longer matches. So the query
+reading the forms reads this table alone, and keeps a form only when its
+format is the field's current one. Anything else - a policy added or changed
+since, a dropped form, a customer without a row - is masked at read time,
+until :meth:`res.partner._privacy_refresh_masked_values` remakes them. A
 hash with its mask (``139****5678``) would give the hidden digits back by
 brute force, so no group has any access right on this model: only the
 masking code reads it, in SQL, for a list or an export."""
@@ -36,8 +38,8 @@ STORED_MASK_FIELDS = (
     "zip",
     "vat",
 )
-# joins a format and a value in the hashed text (no format holds it)
-HASH_SEPARATOR = "\x1f"
+# drops the forms of values changed behind the ORM (init, uninstall_hook)
+TRIGGER = "privacy_masked_form_outdated"
 
 
 class PrivacyMaskedForm(models.Model):
@@ -53,24 +55,32 @@ class PrivacyMaskedForm(models.Model):
         ondelete="cascade",
         readonly=True,
     )
-    # for each field of STORED_MASK_FIELDS: its masked form, and the
-    # ``hashtext`` of "format + HASH_SEPARATOR + clear value" it was made from
+    # for each field of STORED_MASK_FIELDS: its masked form, the format it
+    # was made with and the ``hashtext`` of the clear value it was made from
     name_masked = fields.Char(compute="_compute_forms", store=True)
     name_hash = fields.Integer(compute="_compute_forms", store=True)
+    name_format = fields.Char(compute="_compute_forms", store=True)
     email_masked = fields.Char(compute="_compute_forms", store=True)
     email_hash = fields.Integer(compute="_compute_forms", store=True)
+    email_format = fields.Char(compute="_compute_forms", store=True)
     phone_masked = fields.Char(compute="_compute_forms", store=True)
     phone_hash = fields.Integer(compute="_compute_forms", store=True)
+    phone_format = fields.Char(compute="_compute_forms", store=True)
     mobile_masked = fields.Char(compute="_compute_forms", store=True)
     mobile_hash = fields.Integer(compute="_compute_forms", store=True)
+    mobile_format = fields.Char(compute="_compute_forms", store=True)
     street_masked = fields.Char(compute="_compute_forms", store=True)
     street_hash = fields.Integer(compute="_compute_forms", store=True)
+    street_format = fields.Char(compute="_compute_forms", store=True)
     street2_masked = fields.Char(compute="_compute_forms", store=True)
     street2_hash = fields.Integer(compute="_compute_forms", store=True)
+    street2_format = fields.Char(compute="_compute_forms", store=True)
     zip_masked = fields.Char(compute="_compute_forms", store=True)
     zip_hash = fields.Integer(compute="_compute_forms", store=True)
+    zip_format = fields.Char(compute="_compute_forms", store=True)
     vat_masked = fields.Char(compute="_compute_forms", store=True)
     vat_hash = fields.Integer(compute="_compute_forms", store=True)
+    vat_format = fields.Char(compute="_compute_forms", store=True)
 
     _sql_constraints = [
         ("partner_unique", "unique(partner_id)", "A customer has one row of forms."),
@@ -115,10 +125,12 @@ class PrivacyMaskedForm(models.Model):
                 value, fmt = partner[fname], formats.get(fname)
                 if fmt and value and isinstance(value, str):
                     vals[f"{fname}_masked"] = Partner._privacy_apply_mask(fmt, value)
+                    vals[f"{fname}_format"] = fmt
                     vals[f"{fname}_hash"] = len(texts)  # replaced below
-                    texts.append(fmt + HASH_SEPARATOR + value)
+                    texts.append(value)
                 else:
-                    vals[f"{fname}_masked"] = vals[f"{fname}_hash"] = False
+                    vals[f"{fname}_masked"] = vals[f"{fname}_format"] = False
+                    vals[f"{fname}_hash"] = False
             rows.append(vals)
         hashes = self._hash_texts(texts)
         for vals in rows:
@@ -129,40 +141,90 @@ class PrivacyMaskedForm(models.Model):
 
     @api.model
     def _read_current(self, partner_ids, formats):
-        """One query over ``partner_ids``: ``(ids, is_company flags, {field:
-        {id: masked form or None}})``, where ``formats`` is ``[(field,
-        current format)]`` of fields in STORED_MASK_FIELDS and a form is
-        returned only when its hash matches the current format and value."""
+        """One query over ``partner_ids``: ``{field: {id: masked form or
+        None}}`` of the customers having a row, where ``formats`` is ``[(field, current
+        format)]`` of fields in STORED_MASK_FIELDS and a form is returned only
+        when it was made with the current format (the trigger has dropped the
+        forms of changed values)."""
         columns = [
             SQL(
-                "CASE WHEN f.%s = hashtext(%s || p.%s) THEN f.%s END",
-                SQL.identifier(f"{fname}_hash"),
-                fmt + HASH_SEPARATOR,
-                SQL.identifier(fname),
+                "CASE WHEN %s = %s THEN %s END",
+                SQL.identifier(f"{fname}_format"),
+                fmt,
                 SQL.identifier(f"{fname}_masked"),
             )
             for fname, fmt in formats
         ]
         self.env.cr.execute(
             SQL(
-                """SELECT p.id, %s
-                     FROM res_partner p
-                LEFT JOIN privacy_masked_form f ON f.partner_id = p.id
-                    WHERE p.id = ANY(%s)""",
-                SQL(", ").join([SQL("p.is_company"), *columns]),
+                "SELECT partner_id, %s FROM privacy_masked_form"
+                " WHERE partner_id = ANY(%s)",
+                SQL(", ").join(columns),
                 int_array(partner_ids),
             )
         )
         rows = self.env.cr.fetchall()
         if not rows:
-            return (), (), {}
+            return {}
         # columns, transposed in C: an export reads 10,000 rows
-        ids, flags, *forms = zip(*rows, strict=True)
-        return (
-            ids,
-            flags,
-            {
-                fname: dict(zip(ids, col, strict=True))
-                for (fname, _fmt), col in zip(formats, forms, strict=True)
-            },
+        ids, *forms = zip(*rows, strict=True)
+        return {
+            fname: dict(zip(ids, col, strict=True))
+            for (fname, _fmt), col in zip(formats, forms, strict=True)
+        }
+
+    def init(self):
+        """The trigger keeping the forms exact: when a customer's protected
+        value changes and its form's hash no longer matches (a write in SQL;
+        the ORM has already remade it), the form is dropped."""
+        super().init()
+        columns = [SQL.identifier(fname) for fname in STORED_MASK_FIELDS]
+        drops, stale = [], []
+        for fname, column in zip(STORED_MASK_FIELDS, columns, strict=True):
+            masked = SQL.identifier(f"{fname}_masked")
+            hashed = SQL(
+                "%s = hashtext(NEW.%s)", SQL.identifier(f"{fname}_hash"), column
+            )
+            drops.append(SQL("%s = CASE WHEN %s THEN %s END", masked, hashed, masked))
+            stale.append(
+                SQL("(%s IS NOT NULL AND NOT COALESCE(%s, FALSE))", masked, hashed)
+            )
+        changed = SQL(" OR ").join(
+            [
+                SQL("OLD.%s IS DISTINCT FROM NEW.%s", column, column)
+                for column in columns
+            ]
+        )
+        self.env.cr.execute(
+            SQL(
+                """CREATE OR REPLACE FUNCTION %(function)s() RETURNS trigger
+                   LANGUAGE plpgsql AS $$
+                   BEGIN
+                       UPDATE privacy_masked_form SET %(drops)s
+                        WHERE partner_id = NEW.id AND (%(stale)s);
+                       RETURN NULL;
+                   END $$;
+                   DROP TRIGGER IF EXISTS %(trigger)s ON res_partner;
+                   CREATE TRIGGER %(trigger)s AFTER UPDATE OF %(columns)s ON res_partner
+                      FOR EACH ROW WHEN (%(changed)s)
+                      EXECUTE FUNCTION %(function)s()""",
+                function=SQL.identifier(TRIGGER),
+                trigger=SQL.identifier(TRIGGER),
+                drops=SQL(", ").join(drops),
+                stale=SQL(" OR ").join(stale),
+                columns=SQL(", ").join(columns),
+                changed=changed,
+            )
+        )
+
+    @api.model
+    def _drop_trigger(self):
+        """Before the table goes (uninstallation): a trigger left on
+        ``res_partner`` would make every write of a customer fail."""
+        self.env.cr.execute(
+            SQL(
+                "DROP TRIGGER IF EXISTS %(name)s ON res_partner;"
+                " DROP FUNCTION IF EXISTS %(name)s()",
+                name=SQL.identifier(TRIGGER),
+            )
         )

@@ -348,6 +348,19 @@ class ResPartner(models.Model):
         return hidden
 
     def _fetch_query(self, query, fields):
+        # whether a customer is a company decides whether a field protected on
+        # individuals only is masked: read with that field, not in a query of
+        # its own (an export's 10,000 customers)
+        policies = self._privacy_policies()
+        is_company = self._fields["is_company"]
+        if (
+            policies
+            and is_company not in fields
+            and any(
+                f.name in policies and policies[f.name].only_individuals for f in fields
+            )
+        ):
+            fields = [*fields, is_company]
         authorized = self._fields["privacy_authorized_user_ids"]
         if authorized not in fields:
             return super()._fetch_query(query, fields)

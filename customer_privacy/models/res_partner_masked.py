@@ -34,20 +34,11 @@ class ResPartner(models.Model):
             if fname in fnames and fname in policies
         ]
         if len(ids) < FETCH_MIN or not formats:
-            return {}, None
-        # the forms are compared with the values in the database
+            return {}
+        # the forms of values written in this transaction are made and
+        # written with the values
         self.flush_model([fname for fname, _fmt in formats])
-        Form = self.env["privacy.masked.form"]
-        ids, flags, forms = Form._read_current(ids, formats)
-        # whether each customer is a company, read in the same query, decides
-        # which values are protected (the cache keeps values already there)
-        self.env.cache.insert_missing(
-            self.browse(ids), self._fields["is_company"], flags
-        )
-        companies = None
-        if len(ids) == len(self._ids):  # no new record left out
-            companies = {rid for rid, flag in zip(ids, flags, strict=True) if flag}
-        return forms, companies
+        return self.env["privacy.masked.form"]._read_current(ids, formats)
 
     @api.model
     def _privacy_refresh_masked_values(self):
@@ -55,6 +46,7 @@ class ResPartner(models.Model):
         installation (the policies are loaded after the rows are first
         computed) and on every update (the masking code may have changed).
         Customers created in SQL get their row here."""
+        self.env.flush_all()
         cr = self.env.cr
         cr.execute(
             """INSERT INTO privacy_masked_form (partner_id)
@@ -64,6 +56,8 @@ class ResPartner(models.Model):
         )
         cr.execute("SELECT id FROM privacy_masked_form ORDER BY id")
         ids = [row[0] for row in cr.fetchall()]
+        # the trigger may have dropped forms the cache still holds
+        self.env.invalidate_all()
         Form = self.env["privacy.masked.form"].sudo()
         for start in range(0, len(ids), BATCH):
             rows = Form.browse(ids[start : start + BATCH])

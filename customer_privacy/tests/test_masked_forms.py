@@ -9,8 +9,10 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests.common import TransactionCase, tagged
+from odoo.tools import SQL
 
-from ..models.privacy_masked_form import STORED_MASK_FIELDS
+from ..hooks import uninstall_hook
+from ..models.privacy_masked_form import STORED_MASK_FIELDS, TRIGGER
 from ..tools import masking
 from .common import PrivacyCommon
 
@@ -109,12 +111,7 @@ class TestMaskedForms(PrivacyCommon, TransactionCase):
 
     def test_refresh_rewrites_only_the_forms_that_change(self):
         def location():
-            self.env.flush_all()
-            self.env.cr.execute(
-                "SELECT ctid::text FROM privacy_masked_form WHERE partner_id = %s",
-                self.customer.ids,
-            )
-            return self.env.cr.fetchone()[0]
+            return self._location(self.customer)
 
         Partner = self.env["res.partner"]
         before = location()
@@ -134,14 +131,82 @@ class TestMaskedForms(PrivacyCommon, TransactionCase):
             masking.mask("email", "li.lei@example.org"),
         )
 
-    def test_export_uses_forms_only_for_the_value_they_were_made_from(self):
-        # a value changed behind the ORM's back: its stored form is stale
-        self.customer.flush_recordset()
+    def _sql_update(self, partner, column, value):
+        """Write ``value`` in SQL, behind the ORM's back (another module's
+        migration, a script)."""
+        self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE res_partner SET email = %s WHERE id = %s",
-            ["zhao.lei@example.net", self.customer.id],
+            SQL(
+                "UPDATE res_partner SET %s = %s WHERE id = %s",
+                SQL.identifier(column),
+                value,
+                partner.id,
+            )
         )
-        self.customer.invalidate_recordset()
+        self.env.invalidate_all()
+
+    def _location(self, partner):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT ctid::text FROM privacy_masked_form WHERE partner_id = %s",
+            partner.ids,
+        )
+        return self.env.cr.fetchone()[0]
+
+    def test_trigger_drops_the_form_of_a_value_changed_in_sql(self):
+        self._sql_update(self.customer, "email", "zhao.lei@example.net")
+        self.assertEqual(set(self._stored(self.customer)), {"phone", "street"})
+        self._sql_update(self.customer, "phone", None)
+        self.assertEqual(set(self._stored(self.customer)), {"street"})
+        self.env["res.partner"]._privacy_refresh_masked_values()
+        self.assertEqual(
+            self._stored(self.customer)["email"],
+            masking.mask("email", "zhao.lei@example.net"),
+        )
+
+    def test_trigger_keeps_forms_of_unchanged_and_unprotected_values(self):
+        before = self._location(self.customer)
+        self._sql_update(self.customer, "city", "Beijing")
+        self._sql_update(self.customer, "email", EMAIL)  # the same value
+        self.assertEqual(self._location(self.customer), before, "row not rewritten")
+        # a form already made from the new value (the ORM flushed it before
+        # the customer) is kept
+        self.customer.email = "li.lei@example.org"
+        self.env["privacy.masked.form"].flush_model()
+        self._sql_update(self.customer, "email", "li.lei@example.org")
+        self.assertEqual(
+            self._stored(self.customer)["email"],
+            masking.mask("email", "li.lei@example.org"),
+        )
+
+    def test_uninstall_hook_drops_the_trigger(self):
+        def trigger_exists():
+            self.env.cr.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgname = %s", [TRIGGER]
+            )
+            return self.env.cr.fetchone()[0] == 1
+
+        self.assertTrue(trigger_exists())
+        self.env.flush_all()
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            uninstall_hook(self.env)
+            self.assertFalse(trigger_exists())
+            self.env.cr.execute(
+                "SELECT count(*) FROM pg_proc WHERE proname = %s", [TRIGGER]
+            )
+            self.assertEqual(self.env.cr.fetchone()[0], 0)
+            # the table goes: customers are still written
+            self.env.cr.execute("DROP TABLE privacy_masked_form CASCADE")
+            self.env.cr.execute(
+                "UPDATE res_partner SET email = 'x@example.com' WHERE id = %s",
+                self.customer.ids,
+            )
+            savepoint.close()  # rolled back
+        self.assertTrue(trigger_exists())
+
+    def test_export_uses_forms_only_for_the_value_they_were_made_from(self):
+        # a value changed behind the ORM's back: its stored form is dropped
+        self._sql_update(self.customer, "email", "zhao.lei@example.net")
         # many records: the export reads the stored forms
         partners = self.customer | self._others()
         rows = {row[0]: row for row in self._export(self.sales, partners)}
@@ -170,7 +235,7 @@ class TestMaskedForms(PrivacyCommon, TransactionCase):
         self.assertIn(EMAIL, [vals["email"] for vals in admin.read(["email"])])
 
     def test_many_records_companies_keep_their_vat_clear(self):
-        # the stored forms' query also tells which customers are companies
+        # the export's own query also tells which customers are companies
         company = self.env["res.partner"].create(
             {"name": "Acme Co", "is_company": True, "vat": "91310000MA1FL8XX5X"}
         )
@@ -185,6 +250,42 @@ class TestMaskedForms(PrivacyCommon, TransactionCase):
         }
         self.assertEqual(rows["Acme Co"], "91310000MA1FL8XX5X")
         self.assertEqual(rows["王芳"], masking.mask("generic", "110101199003074477"))
+
+    def test_is_company_is_fetched_with_the_fields_it_decides_on(self):
+        partners = self._others().with_user(self.sales)
+        is_company = partners._fields["is_company"]
+
+        def missing():
+            return list(self.env.cache.get_missing_ids(partners, is_company))
+
+        self.env.invalidate_all()
+        partners.fetch(["email"])  # protected on companies too
+        self.assertEqual(len(missing()), len(partners))
+        partners.fetch(["vat"])  # protected on individuals only
+        self.assertFalse(missing())
+        self.env.invalidate_all()
+        partners.sudo().fetch(["vat"])  # business code: nothing masked
+        self.assertEqual(len(missing()), len(partners))
+
+    def test_export_follows_is_company_changed_in_the_transaction(self):
+        company = self.env["res.partner"].create(
+            {"name": "Acme Co", "is_company": True, "vat": "91310000MA1FL8XX5X"}
+        )
+        self.customer.vat = "110101199003074477"
+        partners = self.customer | company | self._others()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        # not flushed: the export sees the values of the transaction
+        company.is_company = False
+        self.customer.is_company = True
+        rows = {
+            row[0]: row[1]
+            for row in partners.with_user(self.sales).export_data(["name", "vat"])[
+                "datas"
+            ]
+        }
+        self.assertEqual(rows["Acme Co"], masking.mask("generic", "91310000MA1FL8XX5X"))
+        self.assertEqual(rows["王芳"], "110101199003074477")
 
     def test_export_sub_lines_are_masked_line_by_line(self):
         parent = self.env["res.partner"].create(
