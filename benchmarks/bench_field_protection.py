@@ -940,31 +940,7 @@ def build_cases(vanilla, suite, scale, index_sides=None):
             "5 of the 8 fields protected",
         ),
     ]
-    for model, label in (
-        ("res.country", "res.country"),
-        ("res.partner.industry", "industry"),
-    ):
-        spec = vanilla.specs[model, "list"]
-        cases.append(
-            Case(
-                f"(d) {label} list",
-                (vanilla, S, Work("model_list", model, spec)),
-                (suite, S, Work("model_list", model, spec)),
-                reps(1000),
-                1.02,
-                "no policy",
-            )
-        )
-    cases.append(
-        Case(
-            "(d) res.users read",
-            (vanilla, S, Work("users_read", vanilla.user_ids)),
-            (suite, S, Work("users_read", suite.user_ids)),
-            reps(1000),
-            1.02,
-            f"{len(vanilla.user_ids)} users, no policy",
-        )
-    )
+    cases += no_policy_cases(vanilla, suite, reps, "(d)", 1.02)
     if index_sides and index_sides[1].id_refs:
         vanilla_index, suite_index = index_sides
         refs = suite_index.id_refs
@@ -987,6 +963,49 @@ def build_cases(vanilla, suite, scale, index_sides=None):
                 "suite id number vs suite ref",
             ),
         ]
+    return cases
+
+
+def no_policy_cases(base, other, reps, prefix, target):
+    """(d): models without any policy, read the same way on both sides."""
+    S = SALES_LOGIN
+    cases = []
+    for model, label in (
+        ("res.country", "res.country"),
+        ("res.partner.industry", "industry"),
+    ):
+        spec = base.specs[model, "list"]
+        cases.append(
+            Case(
+                f"{prefix} {label} list",
+                (base, S, Work("model_list", model, spec)),
+                (other, S, Work("model_list", model, spec)),
+                reps(1000),
+                target,
+                "no policy",
+            )
+        )
+    cases.append(
+        Case(
+            f"{prefix} res.users read",
+            (base, S, Work("users_read", base.user_ids)),
+            (other, S, Work("users_read", other.user_ids)),
+            reps(1000),
+            target,
+            f"{len(base.user_ids)} users, no policy",
+        )
+    )
+    return cases
+
+
+def calibration_cases(vanilla, twin, scale):
+    """The (d) cases with vanilla Odoo on both sides, in two processes: how
+    far from 1.000 this machine puts two identical sides (no target)."""
+    cases = no_policy_cases(
+        vanilla, twin, lambda n: max(3, int(n * scale)), "(d0)", None
+    )
+    for case in cases:
+        case.note = "vanilla vs vanilla, noise floor"
     return cases
 
 
@@ -1145,6 +1164,11 @@ def parse_args():
         action="store_true",
         help="cProfile the suite side of every case over its target",
     )
+    parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="also run the (d) cases with vanilla Odoo on both sides: the noise floor",
+    )
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -1177,6 +1201,9 @@ def main():
     if has_field and "e" in args.cases:
         index_sides = (RemoteSide(INDEX_DBS[VANILLA]), RemoteSide(INDEX_DBS[SUITE]))
         sides += index_sides
+    if args.calibrate:
+        twin = RemoteSide(VANILLA)
+        sides.append(twin)
     for side in sides:
         side.ready()
     sanity(vanilla, suite)
@@ -1185,6 +1212,8 @@ def main():
         for case in build_cases(vanilla, suite, args.scale, index_sides)
         if case.name[1] in args.cases
     ]
+    if args.calibrate:
+        cases += calibration_cases(vanilla, twin, args.scale)
     measure(cases, args.warmup, args.burst)
     failed = report(cases)
     if not has_field:
