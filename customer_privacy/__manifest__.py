@@ -22,6 +22,7 @@
         "data/res_partner_industry_data.xml",
         "data/privacy_field_policy_identity_data.xml",
         "data/res_partner_masked_data.xml",
+        "data/ir_cron_data.xml",
         "views/res_partner_views.xml",
         "views/res_partner_industry_views.xml",
         "views/res_config_settings_views.xml",

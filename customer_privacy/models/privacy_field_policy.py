@@ -15,6 +15,7 @@ from odoo.exceptions import ValidationError
 
 from ..tools.masking import MASKERS
 from .base import _cached_call
+from .privacy_masked_form import STORED_MASK_FIELDS
 
 
 class LookupMemo(dict):
@@ -156,17 +157,48 @@ class PrivacyFieldPolicy(models.Model):
     def create(self, vals_list):
         policies = super().create(vals_list)
         self.env.registry.clear_cache()
+        if policies._protect_stored_forms():
+            self._refresh_masked_forms()
         return policies
 
     def write(self, vals):
+        changed = vals.keys() & {"active", "model_id", "field_id", "mask_format"}
+        # before and after: a policy may leave a stored field or reach one
+        remake = bool(changed) and self._protect_stored_forms()
         res = super().write(vals)
         self.env.registry.clear_cache()
+        if changed and (remake or self._protect_stored_forms()):
+            self._refresh_masked_forms()
         return res
 
     def unlink(self):
+        remake = self._protect_stored_forms()
         res = super().unlink()
         self.env.registry.clear_cache()
+        if remake:
+            self._refresh_masked_forms()
         return res
+
+    def _protect_stored_forms(self):
+        """Whether one of ``self`` protects a field whose masked form
+        customers store (privacy_masked_form.py)."""
+        return any(
+            policy.model_name == "res.partner"
+            and policy.field_name in STORED_MASK_FIELDS
+            for policy in self.sudo().with_context(active_test=False)
+        )
+
+    @api.model
+    def _refresh_masked_forms(self):
+        """Have the customers' stored masked forms remade soon: until then,
+        forms made with another format are not used and values are masked at
+        read time."""
+        cron = self.env.ref(
+            "customer_privacy.cron_refresh_masked_forms", raise_if_not_found=False
+        )
+        if cron:
+            # sudo: the data administrator edits policies, not jobs
+            cron.sudo()._trigger()
 
     @api.model
     @tools.ormcache()

@@ -557,3 +557,65 @@ class TestFieldProtectionRpc(FieldProtectionCommon, HttpCase):
                     self.assertIn("AccessError", caught.exception.name)
         rows.invalidate_recordset()
         self.assertTrue(rows.exists().phone_hash)
+
+    def test_jsonrpc_policy_change_refused_to_other_roles(self):
+        # a format change also has the stored masked forms remade
+        policy = self.env.ref("customer_privacy.policy_phone")
+        cron = self.env.ref("customer_privacy.cron_refresh_masked_forms")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        for role in ("collector", "sales", "compliance", "executive", "auditor"):
+            with self.subTest(role=role):
+                with self.assertRaises(RpcError) as caught:
+                    self.execute_kw(
+                        role,
+                        "privacy.field.policy",
+                        "write",
+                        policy.ids,
+                        {"mask_format": "full"},
+                    )
+                self.assertIn("AccessError", caught.exception.name)
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before)
+        self.execute_kw(
+            "data_admin",
+            "privacy.field.policy",
+            "write",
+            policy.ids,
+            {"mask_format": "full"},
+        )
+        policy.invalidate_recordset()
+        self.assertEqual(policy.mask_format, "full")
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+
+    def test_jsonrpc_data_admin_adds_a_policy_from_the_ui(self):
+        # the form's pickers read models and fields: the data administrator may
+        model = self.env.ref("base.model_res_partner")
+        field = self.env.ref("base.field_res_partner__city")
+        found = self.execute_kw(
+            "data_admin",
+            "ir.model.fields",
+            "name_search",
+            "city",
+            args=[("model_id", "=", model.id), ("ttype", "in", ("char", "text"))],
+        )
+        self.assertIn(field.id, [row[0] for row in found])
+        vals = {
+            "model_id": model.id,
+            "field_id": field.id,
+            "sensitivity": "medium",
+            "mask_format": "generic",
+        }
+        for role in ("sales", "compliance", "auditor"):
+            with self.subTest(role=role):
+                with self.assertRaises(RpcError) as caught:
+                    self.execute_kw(role, "privacy.field.policy", "create", vals)
+                self.assertIn("AccessError", caught.exception.name)
+        self.execute_kw("data_admin", "privacy.field.policy", "create", vals)
+        # in effect at once: the salesperson reads the city masked
+        self.customer.city = "Hangzhou"
+        self.env.flush_all()
+        read = self.execute_kw(
+            "sales", "res.partner", "read", self.customer.ids, ["city"]
+        )
+        self.assertNotEqual(read[0]["city"], "Hangzhou")
+        self.assertIn("*", read[0]["city"])

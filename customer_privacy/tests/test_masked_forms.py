@@ -325,6 +325,43 @@ class TestMaskedForms(PrivacyCommon, TransactionCase):
         read = self.customer.with_user(self.sales).read(["email"])[0]
         self.assertEqual(read["email"], masking.mask("full", EMAIL))
 
+    def _refresh_triggers(self):
+        cron = self.env.ref("customer_privacy.cron_refresh_masked_forms")
+        return self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+
+    def test_policy_changes_of_stored_fields_trigger_the_remaking(self):
+        policy = self.env.ref("customer_privacy.policy_email")
+        admin = self.users["data_admin"]
+        before = self._refresh_triggers()
+        policy.with_user(admin).mask_format = "full"
+        self.assertEqual(self._refresh_triggers(), before + 1)
+        policy.with_user(admin).sensitivity = policy.sensitivity  # not the forms
+        self.assertEqual(self._refresh_triggers(), before + 1)
+        # a field whose form customers do not store
+        city = (
+            self.env["privacy.field.policy"]
+            .with_user(admin)
+            .create(
+                {
+                    "model_id": self.env.ref("base.model_res_partner").id,
+                    "field_id": self.env.ref("base.field_res_partner__city").id,
+                    "sensitivity": "medium",
+                    "mask_format": "generic",
+                }
+            )
+        )
+        city.mask_format = "full"
+        city.unlink()
+        self.assertEqual(self._refresh_triggers(), before + 1)
+        policy.with_user(admin).active = False
+        self.assertEqual(self._refresh_triggers(), before + 2)
+        # the cron's job makes the forms in the new format
+        policy.active = True
+        self.env["res.partner"]._privacy_refresh_masked_values()
+        self.assertEqual(
+            self._stored(self.customer)["email"], masking.mask("full", EMAIL)
+        )
+
     def test_search_read_masks_and_cleared_users_see_clear(self):
         partners = self.env["res.partner"].search([("id", "=", self.customer.id)])
         as_sales = partners.with_user(self.sales).search_read(
