@@ -142,10 +142,10 @@ class PrivacyMaskedForm(models.Model):
     @api.model
     def _read_current(self, partner_ids, formats):
         """One query over ``partner_ids``: ``{field: {id: masked form or
-        None}}`` of the customers having a row, where ``formats`` is ``[(field, current
-        format)]`` of fields in STORED_MASK_FIELDS and a form is returned only
-        when it was made with the current format (the trigger has dropped the
-        forms of changed values)."""
+        None}}`` for the customers having a row, where ``formats`` is
+        ``[(field, current format)]`` of fields in STORED_MASK_FIELDS. A form
+        is returned only when it was made with the current format (the
+        trigger has dropped the forms of changed values)."""
         columns = [
             SQL(
                 "CASE WHEN %s = %s THEN %s END",
@@ -177,7 +177,7 @@ class PrivacyMaskedForm(models.Model):
         """The trigger keeping the forms exact: when a customer's protected
         value changes and its form's hash no longer matches (a write in SQL;
         the ORM has already remade it), the form is dropped."""
-        super().init()
+        res = super().init()
         columns = [SQL.identifier(fname) for fname in STORED_MASK_FIELDS]
         drops, stale = [], []
         for fname, column in zip(STORED_MASK_FIELDS, columns, strict=True):
@@ -216,6 +216,7 @@ class PrivacyMaskedForm(models.Model):
                 changed=changed,
             )
         )
+        return res
 
     @api.model
     def _drop_trigger(self):
