@@ -351,16 +351,11 @@ class ResPartner(models.Model):
         # whether a customer is a company decides whether a field protected on
         # individuals only is masked: read with that field, not in a query of
         # its own (an export's 10,000 customers)
-        policies = self._privacy_policies()
-        is_company = self._fields["is_company"]
-        if (
-            policies
-            and is_company not in fields
-            and any(
-                f.name in policies and policies[f.name].only_individuals for f in fields
-            )
-        ):
-            fields = [*fields, is_company]
+        individual = self._privacy_individual_fields()
+        if individual and any(field in fields for field in individual):
+            is_company = self._fields["is_company"]
+            if is_company not in fields:
+                fields = [*fields, is_company]
         authorized = self._fields["privacy_authorized_user_ids"]
         if authorized not in fields:
             return super()._fetch_query(query, fields)
@@ -368,6 +363,24 @@ class ResPartner(models.Model):
         if fetched:
             fetched._privacy_read_authorized_users(authorized)
         return fetched
+
+    def _privacy_individual_fields(self):
+        """The fields protected on individuals only, for the current user
+        (none in superuser mode): asked on every fetch of customers."""
+        policies = self._privacy_policies()
+        if not policies:
+            return ()
+        memo, key = _memo(self), ("individual", self._name)
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            found = tuple(
+                self._fields[fname]
+                for fname, policy in policies.items()
+                if policy.only_individuals and fname in self._fields
+            )
+            if memo is not None:
+                memo[key] = found
+        return found
 
     def _privacy_read_authorized_users(self, field):
         """Read the authorised users of ``self`` (fetched customers) into
