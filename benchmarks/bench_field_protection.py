@@ -646,10 +646,50 @@ SIDE_INFO = (
 )
 
 
-def serve(conn, db):
+# the suite's methods that every read or search of any model goes through
+# (module, class, methods), deleted by --ablate-hooks
+HOOKS = (
+    (
+        "base",
+        "Base",
+        (
+            "_read_format",
+            "_condition_to_sql",
+            "_order_field_to_sql",
+            "_search_display_name",
+            "_export_rows",
+            "read_group",
+            "_read_group_orderby",
+            "onchange",
+            "copy_data",
+        ),
+    ),
+    ("ir_rule", "IrRule", ("_compute_domain",)),
+    ("res_partner", "ResPartner", ("_fetch_query",)),
+    ("res_partner_identity", "ResPartner", ("_determine_fields_to_fetch",)),
+)
+
+
+def strip_hooks():
+    """Delete the suite's hooks from its classes, after the registry is
+    loaded: Odoo's own methods then run, without the suite's frames. Only
+    for measuring what the hooks cost: the suite no longer protects."""
+    import importlib
+
+    for module, cls, names in HOOKS:
+        klass = getattr(
+            importlib.import_module(f"odoo.addons.customer_privacy.models.{module}"),
+            cls,
+        )
+        for name in names:
+            delattr(klass, name)
+
+
+def serve(conn, db, stripped=False):
     """A measuring process: loads ``db``'s registry, then runs the requests
     of the main process one at a time: ``define`` a :class:`Work`, and
-    ``timed``, ``call`` or ``profile`` one."""
+    ``timed``, ``call`` or ``profile`` one. ``stripped``: without the
+    suite's hooks (:func:`strip_hooks`)."""
     import odoo
 
     # every measuring process on the same core: same clock, same caches
@@ -657,6 +697,8 @@ def serve(conn, db):
     os.sched_setaffinity(0, {cores[-1]})
     odoo.tools.config.parse_config(["-c", str(CONF)])
     side = Side(odoo, db)
+    if stripped:
+        strip_hooks()
     gc.collect()
     gc.freeze()  # the registry's objects: out of the collector's way
     conn.send({name: getattr(side, name) for name in SIDE_INFO})
@@ -690,11 +732,13 @@ class RemoteSide:
     """A :class:`Side` in its own process. ``timed`` and ``call`` take a
     :class:`Work`; ``timed`` returns ``count`` timings, not one."""
 
-    def __init__(self, db):
+    def __init__(self, db, stripped=False):
         context = multiprocessing.get_context("spawn")
         self.db = db
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=serve, args=(child, db), daemon=True)
+        self.process = context.Process(
+            target=serve, args=(child, db, stripped), daemon=True
+        )
         self.process.start()
         self.defined = set()
 
@@ -998,6 +1042,16 @@ def no_policy_cases(base, other, reps, prefix, target):
     return cases
 
 
+def ablation_cases(vanilla, stripped, scale):
+    """The (d) cases against the suite without its hooks (no target)."""
+    cases = no_policy_cases(
+        vanilla, stripped, lambda n: max(3, int(n * scale)), "(dx)", None
+    )
+    for case in cases:
+        case.note = "suite without its hooks"
+    return cases
+
+
 def calibration_cases(vanilla, twin, scale):
     """The (d) cases with vanilla Odoo on both sides, in two processes: how
     far from 1.000 this machine puts two identical sides (no target)."""
@@ -1169,6 +1223,12 @@ def parse_args():
         action="store_true",
         help="also run the (d) cases with vanilla Odoo on both sides: the noise floor",
     )
+    parser.add_argument(
+        "--ablate-hooks",
+        action="store_true",
+        help="also run the (d) cases against bench_suite with the suite's hooks "
+        "deleted from its classes: what the hooks cost",
+    )
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -1204,6 +1264,9 @@ def main():
     if args.calibrate:
         twin = RemoteSide(VANILLA)
         sides.append(twin)
+    if args.ablate_hooks:
+        stripped = RemoteSide(SUITE, stripped=True)
+        sides.append(stripped)
     for side in sides:
         side.ready()
     sanity(vanilla, suite)
@@ -1214,6 +1277,8 @@ def main():
     ]
     if args.calibrate:
         cases += calibration_cases(vanilla, twin, args.scale)
+    if args.ablate_hooks:
+        cases += ablation_cases(vanilla, stripped, args.scale)
     measure(cases, args.warmup, args.burst)
     failed = report(cases)
     if not has_field:
