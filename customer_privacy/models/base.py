@@ -92,7 +92,11 @@ class _MemoRef:
 def _current_memo(registry):
     """The memo while its ormcache entry holds it, else None."""
     ref = getattr(registry, "_privacy_memo_ref", None)
-    return ref() if ref is not None else None
+    if ref is None:
+        return None
+    # _MemoRef.__call__, inlined: every read and search of every model asks
+    memo = ref.ref()
+    return memo if memo is not None and ref.entries.get(ref.key) is memo else None
 
 
 def _memo(record):
@@ -126,6 +130,23 @@ def _no_policies(record):
         return False
     policies = memo.get(record._name)
     return policies is not None and not policies
+
+
+def _protected_names(record):
+    """``record._privacy_protected_names()`` with one look at the memo: each
+    condition and sort field of every search asks (a users read, a dozen
+    times). Odoo's path when the memo does not know yet."""
+    if record.env.su:
+        return frozenset()
+    memo = _current_memo(record.env.registry)
+    if memo is not None:
+        policies = memo.get(record._name)
+        if policies is not None and not policies:
+            return frozenset()
+        names = memo.get(("names", record._name))
+        if names is not None:
+            return names
+    return record._privacy_protected_names()
 
 
 class OnchangeInput(dict):
@@ -851,7 +872,7 @@ class Base(models.AbstractModel):
             )
 
     def _condition_to_sql(self, alias, fname, operator, value, query):
-        if not _no_policies(self) and fname in self._privacy_protected_names():
+        if fname in _protected_names(self):
             policies = self._privacy_policies()
             field_policies = self._privacy_field_policies(fname, policies)
             self._privacy_check_search(fname, operator, value)
@@ -895,8 +916,7 @@ class Base(models.AbstractModel):
         # sorting by a protected value would rank it among values the user
         # chooses (an oracle): it sorts by presence only
         if (
-            not _no_policies(self)
-            and field_name in self._privacy_protected_names()
+            field_name in _protected_names(self)
             and self._fields[field_name].store
             and self._privacy_hidden_field(field_name, self._privacy_policies())
         ):

@@ -537,6 +537,17 @@ class TestFieldProtection(FieldProtectionCommon, TransactionCase):
         with self.assertRaisesRegex(UserError, REFUSED_SEARCH):
             Partner.search([("child_ids.email", "=like", "l%")])
 
+    def test_business_code_in_sudo_still_searches_partially(self):
+        Partner = self.env["res.partner"].with_user(self.users["sales"])
+        # the salesperson's search leaves the protected names in the memo
+        with self.assertRaisesRegex(UserError, REFUSED_SEARCH):
+            Partner.search([("email", "ilike", "zhangsan")])
+        self.assertIn(
+            self.customer, Partner.sudo().search([("email", "ilike", "zhangsan")])
+        )
+        with self.assertRaisesRegex(UserError, REFUSED_SEARCH):
+            Partner.search([("email", "ilike", "zhangsan")])
+
     def test_exact_search_finds_the_customer(self):
         Partner = self.env["res.partner"].with_user(self.users["sales"])
         terms = [
