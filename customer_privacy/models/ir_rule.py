@@ -24,9 +24,14 @@ class IrRule(models.Model):
         # The cached domain of partners (and of users, who carry their
         # partner's rules) must follow changes still pending in this
         # transaction: once written, they clear the cache.
+        env = self.env
         if (
-            model_name == "res.partner"
-            or "res.partner" in self.pool[model_name]._inherits
+            # nothing pending at all: every read's access checks, at once
+            (env.cache.get_dirty_fields() or env.transaction.tocompute)
+            and (
+                model_name == "res.partner"
+                or "res.partner" in self.pool[model_name]._inherits
+            )
         ):
-            self.env["res.partner"]._privacy_flush_restrictions()
+            env["res.partner"]._privacy_flush_restrictions()
         return super()._compute_domain(model_name, mode)

@@ -124,6 +124,19 @@ class TestTopSecretRuleFollowsChanges(PrivacyCommon, TransactionCase):
         )
         self.assertTrue(self.finds("sales2", self.top_secret))
 
+    def test_pending_change_reaches_a_user_who_saw_everything(self):
+        # nothing hidden from the user: the rule's cached domain has no term
+        watcher = self.users["sales2"]
+        restricted = self.env["res.partner"].search([("privacy_restricted", "=", True)])
+        restricted.write({"privacy_authorized_user_ids": [Command.link(watcher.id)]})
+        self.env.flush_all()
+        self.assertTrue(self.finds("sales2", self.plain))
+        self.assertTrue(self.plain.name)  # in the cache: checked in Python
+        self.plain.privacy_confidentiality = "top_secret"  # pending
+        self.assertFalse(self.finds("sales2", self.plain))
+        with self.assertRaises(AccessError):
+            self.plain.with_user(watcher).check_access("read")
+
     def test_rule_checked_in_python_on_cached_records(self):
         secret = self.top_secret
         self.assertTrue(secret.name)  # in the cache: Odoo checks in Python
