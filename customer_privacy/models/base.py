@@ -135,7 +135,7 @@ def _no_policies(record):
 def _protected_names(record):
     """``record._privacy_protected_names()`` with one look at the memo: each
     condition and sort field of every search asks (a users read, a dozen
-    times). Odoo's path when the memo does not know yet."""
+    times). The method itself when the memo does not know yet."""
     if record.env.su:
         return frozenset()
     memo = _current_memo(record.env.registry)
