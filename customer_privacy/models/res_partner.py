@@ -93,7 +93,8 @@ class ResPartner(models.Model):
         string="Customer Code",
         readonly=True,
         copy=False,
-        index="btree_not_null",
+        # found through the index of its unique constraint: each index of
+        # res_partner costs every query of customers its planning and lock
         help="Industry code, registration year and serial (e.g. FI-2026-00042); "
         "assigned on creation, unique, never reused.",
         prefetch="privacy",
@@ -108,8 +109,9 @@ class ResPartner(models.Model):
         string="Restricted",
         compute="_compute_privacy_restricted",
         store=True,
-        index=True,
-        # the rule reads its memo (_privacy_hidden_ids), not this column
+        # the rule reads its memo (_privacy_hidden_ids), not this column; the
+        # memo is read again, in one scan, only when a change clears it. No
+        # index: each index of res_partner costs every query of customers
         prefetch="privacy",
         help="Top secret and a customer record: only its salesperson, its "
         "authorised users and data administrators see it.",
@@ -158,7 +160,6 @@ class ResPartner(models.Model):
         default="secret",
         required=True,
         tracking=True,
-        index=True,
         help="保密等级. A top-secret (绝密) customer is visible only to its "
         "salesperson, its authorised users and data administrators.",
         prefetch="privacy",
