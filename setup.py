@@ -42,7 +42,10 @@ def packages_and_data():
         package_data["odoo.addons." + addon] = sorted(
             str(p.relative_to(root))
             for p in root.rglob("*")
-            if p.is_file() and p.suffix in DATA_SUFFIXES
+            if p.is_file()
+            # migration scripts are modules of no package: Odoo loads them
+            and (p.suffix in DATA_SUFFIXES or "migrations" in p.relative_to(root).parts)
+            and "__pycache__" not in p.parts
         )
     return packages, package_dir, package_data
 
