@@ -72,9 +72,9 @@ def _cached_call(method, record, *args):
 
 class _MemoRef:
     """What the registry keeps of the memo: a weak reference, and the
-    ormcache entry holding it. Calling it gives the memo only while that
-    entry still holds it: a memo still referenced elsewhere (a frame kept
-    by a traceback) must not outlive the clearing of the cache."""
+    ormcache entry holding it. :func:`_current_memo` gives the memo only
+    while that entry still holds it: a memo still referenced elsewhere (a
+    frame kept by a traceback) must not outlive the clearing of the cache."""
 
     __slots__ = ("entries", "key", "ref")
 
@@ -82,19 +82,12 @@ class _MemoRef:
         self.ref = weakref.ref(memo)
         self.entries, self.key = entries, key
 
-    def __call__(self):
-        memo = self.ref()
-        if memo is not None and self.entries.get(self.key) is memo:
-            return memo
-        return None
-
 
 def _current_memo(registry):
     """The memo while its ormcache entry holds it, else None."""
     ref = getattr(registry, "_privacy_memo_ref", None)
     if ref is None:
         return None
-    # _MemoRef.__call__, inlined: every read and search of every model asks
     memo = ref.ref()
     return memo if memo is not None and ref.entries.get(ref.key) is memo else None
 
@@ -132,21 +125,16 @@ def _no_policies(record):
     return policies is not None and not policies
 
 
-def _protected_names(record):
-    """``record._privacy_protected_names()`` with one look at the memo: each
-    condition and sort field of every search asks (a users read, a dozen
-    times). The method itself when the memo does not know yet."""
-    if record.env.su:
-        return frozenset()
-    memo = _current_memo(record.env.registry)
-    if memo is not None:
-        policies = memo.get(record._name)
-        if policies is not None and not policies:
-            return frozenset()
-        names = memo.get(("names", record._name))
-        if names is not None:
-            return names
-    return record._privacy_protected_names()
+def _memoized(record, key, compute):
+    """``compute()``, kept in the memo under ``key`` while the memo lives
+    (computed each time while the registry loads)."""
+    memo = _memo(record)
+    if memo is None:
+        return compute()
+    value = memo.get(key)
+    if value is None:
+        value = memo[key] = compute()
+    return value
 
 
 class OnchangeInput(dict):
@@ -249,22 +237,22 @@ class Base(models.AbstractModel):
     def _privacy_protected_names(self):
         """Names of the fields of this model that show a protected value
         (fields with a policy and their copies), empty in superuser mode: the
-        quick test of every search term and sort field of every model."""
-        policies = self._privacy_policies()
-        if not policies:
+        quick test of every search term and sort field of every model, one
+        look at the memo (a users read asks a dozen times)."""
+        if self.env.su:
             return frozenset()
-        memo, key = _memo(self), ("names", self._name)
-        names = memo.get(key) if memo is not None else None
-        if names is None:
-            derived = self._privacy_derived_fields()
-            names = frozenset(
-                fname
-                for fname in {*policies, *derived}
-                if self._privacy_field_policies(fname, policies, derived)
-            )
-            if memo is not None:
-                memo[key] = names
-        return names
+        return _memoized(
+            self, ("names", self._name), self._privacy_compute_protected_names
+        )
+
+    def _privacy_compute_protected_names(self):
+        policies = self._privacy_policies()
+        derived = self._privacy_derived_fields() if policies else {}
+        return frozenset(
+            fname
+            for fname in {*policies, *derived}
+            if self._privacy_field_policies(fname, policies, derived)
+        )
 
     @api.model
     def _privacy_partner_field(self):
@@ -282,13 +270,12 @@ class Base(models.AbstractModel):
 
     def _privacy_user_groups(self):
         """(data administrator?, group ids) of the current user."""
-        memo, key = _memo(self), ("uid", self.env.uid)
-        groups = memo.get(key) if memo is not None else None
-        if groups is None:
-            groups = _cached_call(type(self)._privacy_uid_groups, self, self.env.uid)
-            if memo is not None:
-                memo[key] = groups
-        return groups
+        uid = self.env.uid
+        return _memoized(
+            self,
+            ("uid", uid),
+            lambda: _cached_call(type(self)._privacy_uid_groups, self, uid),
+        )
 
     @api.model
     @tools.ormcache("uid")
@@ -872,7 +859,7 @@ class Base(models.AbstractModel):
             )
 
     def _condition_to_sql(self, alias, fname, operator, value, query):
-        if fname in _protected_names(self):
+        if fname in self._privacy_protected_names():
             policies = self._privacy_policies()
             field_policies = self._privacy_field_policies(fname, policies)
             self._privacy_check_search(fname, operator, value)
@@ -916,7 +903,7 @@ class Base(models.AbstractModel):
         # sorting by a protected value would rank it among values the user
         # chooses (an oracle): it sorts by presence only
         if (
-            field_name in _protected_names(self)
+            field_name in self._privacy_protected_names()
             and self._fields[field_name].store
             and self._privacy_hidden_field(field_name, self._privacy_policies())
         ):

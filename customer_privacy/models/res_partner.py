@@ -7,7 +7,7 @@ from odoo.tools import SQL
 
 from ..tools import validation
 from ..tools.sql import int_array
-from .base import _cached_call, _memo
+from .base import _cached_call, _memo, _memoized
 
 SENSITIVITY = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 SENSITIVITY_RANK = {"low": 0, "medium": 1, "high": 2}
@@ -371,17 +371,15 @@ class ResPartner(models.Model):
         policies = self._privacy_policies()
         if not policies:
             return ()
-        memo, key = _memo(self), ("individual", self._name)
-        found = memo.get(key) if memo is not None else None
-        if found is None:
-            found = tuple(
+        return _memoized(
+            self,
+            ("individual", self._name),
+            lambda: tuple(
                 self._fields[fname]
                 for fname, policy in policies.items()
                 if policy.only_individuals and fname in self._fields
-            )
-            if memo is not None:
-                memo[key] = found
-        return found
+            ),
+        )
 
     def _privacy_read_authorized_users(self, field):
         """Read the authorised users of ``self`` (fetched customers) into
@@ -467,19 +465,17 @@ class ResPartner(models.Model):
         """The fields the current user may reveal here (the reveal wizard's:
         not high ones), memoized per user like the policies and groups they
         come from."""
-        memo, key = _memo(self), ("reveal", self.env.uid)
-        fnames = memo.get(key) if memo is not None else None
-        if fnames is None:
+
+        def compute():
             _admin, group_ids = self._privacy_user_groups()
             policies = self.env["privacy.field.policy"]._get_policies(self._name)
-            fnames = tuple(
+            return tuple(
                 fname
                 for fname, policy in policies.items()
                 if policy.sensitivity != "high" and policy.reveal_group_ids & group_ids
             )
-            if memo is not None:
-                memo[key] = fnames
-        return fnames
+
+        return _memoized(self, ("reveal", self.env.uid), compute)
 
     def action_privacy_reveal(self):
         self.ensure_one()

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
 from ..models import res_partner
+from ..models.base import _current_memo
 from .common import PrivacyCommon
 
 # who finds the top-secret customer of "sales" (authorised: compliance)
@@ -155,12 +156,12 @@ class TestTopSecretRuleFollowsChanges(PrivacyCommon, TransactionCase):
         # clearing; another one may have: the change still clears the cache
         # (which Odoo signals to every worker)
         self.assertFalse(self.finds("sales2", self.top_secret))
-        memo = self.registry._privacy_memo_ref()
+        memo = _current_memo(self.registry)
         for key in [k for k in memo if k[0] in ("restricted", "hidden")]:
             del memo[key]
         self.top_secret.user_id = self.users["sales2"]
         self.env.flush_all()
-        self.assertIsNot(self.registry._privacy_memo_ref(), memo)
+        self.assertIsNot(_current_memo(self.registry), memo)
 
     def test_many_hidden_customers_go_as_one_array(self):
         Partner = self.env["res.partner"].with_user(self.users["sales2"])
@@ -177,7 +178,7 @@ class TestTopSecretRuleFollowsChanges(PrivacyCommon, TransactionCase):
 
     def test_ordinary_changes_keep_the_memo(self):
         self.assertFalse(self.finds("sales2", self.top_secret))
-        memo = self.registry._privacy_memo_ref()
+        memo = _current_memo(self.registry)
         self.assertIn(res_partner.RESTRICTED_KEY, memo)
         # new customers, salesperson changes of ordinary ones: no cache clearing
         other = self.env["res.partner"].create(
@@ -185,7 +186,7 @@ class TestTopSecretRuleFollowsChanges(PrivacyCommon, TransactionCase):
         )
         (other | self.plain).write({"user_id": self.users["sales2"].id})
         self.env.flush_all()
-        self.assertIs(self.registry._privacy_memo_ref(), memo)
+        self.assertIs(_current_memo(self.registry), memo)
         self.assertIn(res_partner.RESTRICTED_KEY, memo)
 
     def test_rule_is_a_list_of_ids_in_sql(self):

@@ -12,6 +12,7 @@ from odoo.tests.common import TransactionCase, tagged
 from odoo.tools import SQL
 
 from ..hooks import uninstall_hook
+from ..models.base import _current_memo
 from ..models.privacy_masked_form import STORED_MASK_FIELDS, TRIGGER
 from ..tools import masking
 from .common import PrivacyCommon
@@ -406,18 +407,18 @@ class TestMaskedForms(PrivacyCommon, TransactionCase):
         Partner = self.customer.with_user(self.sales)
         masked = masking.mask("email", EMAIL)
         self.assertEqual(Partner.read(["email"])[0]["email"], masked)
-        memo = self.registry._privacy_memo_ref()
+        memo = _current_memo(self.registry)
         self.assertIsNotNone(memo, "policies and groups are memoized")
         # a role change clears Odoo's caches: the memo goes with them
         self.sales.groups_id |= self.env.ref(
             "customer_privacy.group_privacy_data_admin"
         )
         del memo
-        self.assertIsNone(self.registry._privacy_memo_ref())
+        self.assertIsNone(_current_memo(self.registry))
         self.assertEqual(Partner.read(["email"])[0]["email"], EMAIL)
         # and so does any other clearing (a policy, another worker's signal)
         self.registry.clear_cache()
-        self.assertIsNone(self.registry._privacy_memo_ref())
+        self.assertIsNone(_current_memo(self.registry))
 
     def test_top_secret_rule_subquery(self):
         Partner = self.env["res.partner"]
