@@ -309,6 +309,9 @@ class Base(models.AbstractModel):
         stored = self._privacy_stored_masks(set(wanted)) if stored_forms else {}
         # set operations over the ids: an export judges 10,000 records
         rids = set(self._ids)
+        open_ids = self._privacy_open_ids()
+        if open_ids:
+            rids -= open_ids
         grants = self._privacy_grants_by_record()
         granted_rids = set()
         if grants:  # most users hold none: no pass over the ids
@@ -337,6 +340,12 @@ class Base(models.AbstractModel):
                 if state != "open":
                     (masked if state == "masked" else granted)[fname].add(rid)
         return Visibility(masked, granted, role, stored)
+
+    def _privacy_open_ids(self):
+        """The ids of ``self`` (NewIds included) whose values no policy
+        protects, whoever reads them: none here; not the customers'
+        (res.partner)."""
+        return set()
 
     @classmethod
     def _privacy_fold_states(cls, policies, is_company, grants):

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.models import NewId
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -35,6 +36,7 @@ RESTRICTION_SET = frozenset(RESTRICTION_FIELDS)
 HIDDEN_IDS_INLINE = 100
 # memo keys (base.py's _memo, whose string keys are model names)
 RESTRICTED_KEY = ("restricted",)
+STAFF_KEY = ("staff",)
 
 # Sensitivity of the data a customer record holds, per filled field (SPEC §4):
 # contact details and addresses are medium. The field policy registry extends
@@ -270,6 +272,31 @@ class ResPartner(models.Model):
         changes its partner."""
         companies = self.env["res.company"].sudo().with_context(active_test=False)
         return frozenset(companies.search([]).partner_id.ids)
+
+    def _privacy_open_ids(self):
+        """Partners that are not customers (SPEC §4): the partners of the
+        database's companies and of its active internal users. Field
+        policies protect customers' personal data; a colleague's e-mail or
+        the company's own phone stays readable, as it is in the users and
+        companies they belong to. A portal user's partner is a customer."""
+        ids = self._ids
+        if not ids:
+            return set()
+        staff = _memoized(self, STAFF_KEY, self._privacy_compute_staff_partner_ids)
+        open_ids = staff.intersection(ids)
+        if not isinstance(ids[0], int) or not isinstance(ids[-1], int):
+            # a form being edited (onchange): its record is a NewId
+            open_ids |= {
+                rid for rid in ids if isinstance(rid, NewId) and rid.origin in staff
+            }
+        return open_ids
+
+    def _privacy_compute_staff_partner_ids(self):
+        # sudo: who is staff decides what anyone sees. Memoized until the
+        # registry cache is cleared: see res_users.py's write
+        users = self.env["res.users"].sudo().search([("share", "=", False)])
+        companies = _cached_call(type(self)._privacy_company_partner_ids, self)
+        return frozenset(users.partner_id.ids) | companies
 
     @api.depends("privacy_confidentiality", "user_ids", "privacy_company_ids")
     def _compute_privacy_restricted(self):

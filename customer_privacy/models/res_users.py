@@ -15,6 +15,16 @@ class ResUsers(models.Model):
         ).create(vals_list)
         return users.with_env(self.env)
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "partner_id" in vals:
+            # who is staff (res_partner.py) is memoized until the registry
+            # cache is cleared. Odoo clears it when a user is created (mail
+            # writes its notification group), archived, deleted or changes
+            # groups; not when one gets another partner
+            self.env.registry.clear_cache()
+        return res
+
     @api.constrains("groups_id")
     def _check_privacy_groups(self):
         self._check_privacy_segregation(self)

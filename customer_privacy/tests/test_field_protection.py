@@ -12,6 +12,7 @@ from odoo import fields
 from odoo.addons.mail.tools.discuss import Store
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, TransactionCase, tagged
+from odoo.tests.common import new_test_user
 from odoo.tools.safe_eval import safe_eval
 
 from .common import PrivacyCommon
@@ -713,3 +714,149 @@ class TestFieldProtection(FieldProtectionCommon, TransactionCase):
         self.assertEqual(partner.email, "zhangsan@example.com")
         self.assertEqual(partner.phone_sanitized, "+8613912345678")
         self.assertEqual(partner._phone_format(fname="phone"), "+8613800138000")
+
+
+@tagged("post_install", "-at_install")
+class TestNotCustomers(FieldProtectionCommon, TransactionCase):
+    """Policies protect customers (SPEC §4): not the partners of the
+    database's companies or of its active internal users."""
+
+    FIELDS = ["email", "phone", "email_formatted", "phone_sanitized"]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.colleague = cls.users["sales2"].partner_id
+        cls.china = cls.env.ref("base.cn")
+        cls.colleague.write(
+            {
+                "email": "wang.wu@ourcompany.test",
+                "phone": "13700137000",
+                "country_id": cls.china.id,
+            }
+        )
+        cls.own_company = cls.env.company.partner_id
+        cls.own_company.write({"phone": "13600136000", "street": COMPANY_STREET[0]})
+
+    def read_as(self, role, partner, fnames=None):
+        user = self.users[role]
+        return partner.with_user(user).read(fnames or self.FIELDS)[0]
+
+    def assert_clear(self, role, partner):
+        # the clear values, as the superuser reads them
+        clear = partner.sudo().read(self.FIELDS)[0]
+        self.assertNotIn("*", clear["email"])
+        self.assertEqual(self.read_as(role, partner), clear)
+
+    def assert_masked(self, role, partner):
+        values = self.read_as(role, partner)
+        for fname in ("email", "phone", "email_formatted", "phone_sanitized"):
+            self.assertIn("*", values[fname], fname)
+
+    def make_user(self, partner, groups="base.group_user"):
+        return new_test_user(
+            self.env,
+            login=f"made_{partner.id}_{groups}",
+            groups=groups,
+            partner_id=partner.id,
+        )
+
+    def test_colleagues_and_own_company_read_clear_customers_masked(self):
+        for role in ("collector", "sales", "dept_head", "compliance", "auditor"):
+            with self.subTest(role=role):
+                self.assert_clear(role, self.colleague)
+                self.assertEqual(
+                    self.read_as(role, self.own_company, ["phone", "street"]),
+                    {
+                        "id": self.own_company.id,
+                        "phone": "13600136000",
+                        "street": COMPANY_STREET[0],
+                    },
+                )
+                self.assertEqual(
+                    self.read_as(role, self.customer, ["email"])["email"],
+                    CUSTOMER["email"][1],
+                )
+
+    def test_export_and_onchange_follow_the_record(self):
+        partners = (self.colleague | self.customer).with_user(self.users["sales"])
+        rows = partners.export_data(["email"])["datas"]
+        self.assertEqual(rows, [["wang.wu@ourcompany.test"], [CUSTOMER["email"][1]]])
+        spec = {"country_id": {}, "phone": {}}
+        china = self.env.ref("base.cn").id
+        values = {
+            partner: partner.with_user(self.users["sales"]).onchange(
+                {"country_id": china}, ["country_id"], spec
+            )["value"]["phone"]
+            for partner in (self.colleague, self.customer)
+        }
+        self.assertEqual(values[self.colleague], "+86 137 0013 7000")
+        self.assertEqual(values[self.customer], "138****8000")
+
+    def test_portal_user_partner_is_a_customer(self):
+        portal = self.env["res.partner"].create(
+            {
+                "name": "Portal Customer Test",
+                "email": "portal@example.com",
+                "phone": "13500135000",
+                "country_id": self.china.id,
+            }
+        )
+        self.make_user(portal, "base.group_portal")
+        self.assert_masked("sales", portal)
+
+    def test_archived_colleague_partner_is_masked_again(self):
+        self.users["sales2"].active = False
+        self.assert_masked("sales", self.colleague)
+        self.users["sales2"].active = True
+        self.assert_clear("sales", self.colleague)
+
+    def test_customer_made_a_user_follows_its_user_type(self):
+        self.assert_masked("sales", self.customer)
+        user = self.make_user(self.customer)
+        self.assert_clear("sales", self.customer)
+        # made a portal user: a customer again, at once
+        portal = self.env.ref("base.group_portal")
+        user.write({"groups_id": [(6, 0, portal.ids)]})
+        self.assertTrue(user.share)
+        self.assert_masked("sales", self.customer)
+
+    def test_user_given_another_partner(self):
+        other = self.env["res.partner"].create(
+            {
+                "name": "Zhao Liu Test",
+                "email": "zhaoliu@example.com",
+                "phone": "13400134000",
+                "country_id": self.china.id,
+            }
+        )
+        self.assert_masked("sales", other)
+        self.users["sales2"].partner_id = other
+        self.assert_clear("sales", other)
+        self.assert_masked("sales", self.colleague)
+
+    def test_wrong_roles_cannot_make_a_customer_staff(self):
+        for role in (
+            "collector",
+            "sales",
+            "dept_head",
+            "compliance",
+            "data_admin",
+            "auditor",
+            "executive",
+        ):
+            with self.subTest(role=role):
+                Users = self.env["res.users"].with_user(self.users[role])
+                with self.assertRaises(AccessError), self.cr.savepoint():
+                    Users.create(
+                        {
+                            "name": "Sneaky",
+                            "login": f"sneaky_{role}",
+                            "partner_id": self.customer.id,
+                        }
+                    )
+                with self.assertRaises(AccessError), self.cr.savepoint():
+                    self.users["sales2"].with_user(self.users[role]).write(
+                        {"partner_id": self.customer.id}
+                    )
+                self.assert_masked("sales", self.customer)

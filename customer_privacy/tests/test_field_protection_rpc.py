@@ -619,3 +619,45 @@ class TestFieldProtectionRpc(FieldProtectionCommon, HttpCase):
         )
         self.assertNotEqual(read[0]["city"], "Hangzhou")
         self.assertIn("*", read[0]["city"])
+
+    def test_jsonrpc_colleague_reads_clear_and_no_role_can_make_a_customer_staff(self):
+        colleague = self.users["sales2"].partner_id
+        colleague.write({"email": "wang.wu@ourcompany.test"})
+        ids = [colleague.id, self.customer.id]
+        for role in ("collector", "sales", "compliance", "auditor"):
+            with self.subTest(role=role):
+                rows = self.execute_kw(role, "res.partner", "read", ids, ["email"])
+                self.assertEqual(
+                    {row["id"]: row["email"] for row in rows},
+                    {
+                        colleague.id: "wang.wu@ourcompany.test",
+                        self.customer.id: CUSTOMER["email"][1],
+                    },
+                )
+        # a user for the customer would open its values: only user
+        # administrators create users or move a user's partner
+        for role in ("sales", "dept_head", "compliance", "data_admin", "auditor"):
+            with self.subTest(role=role):
+                with self.assertRaises(RpcError) as caught:
+                    self.execute_kw(
+                        role,
+                        "res.users",
+                        "create",
+                        {
+                            "name": "Sneaky",
+                            "login": f"sneaky_{role}",
+                            "partner_id": self.customer.id,
+                        },
+                    )
+                self.assertIn("AccessError", caught.exception.name)
+                with self.assertRaises(RpcError) as caught:
+                    self.execute_kw(
+                        role,
+                        "res.users",
+                        "write",
+                        self.users["sales2"].ids,
+                        {"partner_id": self.customer.id},
+                    )
+                self.assertIn("AccessError", caught.exception.name)
+        rows = self.execute_kw("sales", "res.partner", "read", ids, ["email"])
+        self.assertEqual(rows[1]["email"], CUSTOMER["email"][1])
