@@ -66,6 +66,8 @@ CLASSIFICATION_FIELDS = frozenset(
         "privacy_storage_location",
     }
 )
+# kept from the destination when partners are merged
+MERGE_KEPT = CLASSIFICATION_FIELDS | {"privacy_code"}
 
 
 def value_grade_for(revenue, high, low):
@@ -654,6 +656,11 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if self.env.context.get("privacy_merging"):
+            # the partner merge writes every stored field of the merged
+            # partners on the one kept, which keeps its own code and its
+            # reviewed classification (changed by a change request only)
+            vals = {k: v for k, v in vals.items() if k not in MERGE_KEPT}
         if "privacy_code" in vals and not self.env.su:
             raise AccessError(
                 self.env._("Customer codes are assigned once and cannot be changed.")

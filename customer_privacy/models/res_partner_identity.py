@@ -41,6 +41,8 @@ ID_TYPES = [
 ]
 # passports and other documents: letters, digits and dashes
 OTHER_ID_RE = re.compile(r"[A-Z0-9][A-Z0-9-]{3,31}")
+# what everyone without clearance sees: made from the value, never written
+MASKED_COLUMNS = frozenset(f"{fname}_masked" for fname in ENCRYPTED_FIELDS)
 
 
 # kept apart from res_partner.py: the encrypted fields are a feature of their own
@@ -223,6 +225,32 @@ class ResPartner(models.Model):
         return values
 
     # --------------------------------------------------------------- write
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._privacy_check_masked_columns(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if self.env.context.get("privacy_merging"):
+            # the partner merge copies every stored field: a masked form
+            # follows its value, which the merge wizard carries itself
+            vals = {k: v for k, v in vals.items() if k not in MASKED_COLUMNS}
+        self._privacy_check_masked_columns(vals)
+        return super().write(vals)
+
+    def _privacy_check_masked_columns(self, vals):
+        """The masked forms are made from the encrypted values: written
+        directly, they would show everyone a number the customer does not
+        have (superuser mode only: the inverse and crypto-shredding)."""
+        if not self.env.su and not MASKED_COLUMNS.isdisjoint(vals):
+            raise AccessError(
+                self.env._(
+                    "The masked identity and bank card numbers are made from the "
+                    "numbers themselves: write the number instead."
+                )
+            )
+
     def _inverse_privacy_id_number(self):
         self._privacy_store_encrypted("privacy_id_number")
 

@@ -905,6 +905,92 @@ class TestEncryption(EncryptionCommon, TransactionCase):
                 )
                 self.assertEqual(self.env.cr.fetchone()[0], 0, (table, secret))
 
+    def test_masked_forms_are_never_written_directly(self):
+        forged = {"privacy_id_number_masked": "440305********5670"}
+        for role in ("collector", "sales", "compliance", "data_admin"):
+            with self.subTest(role=role):
+                Partner = self.env["res.partner"].with_user(self.users[role])
+                with self.assertRaisesRegex(AccessError, "write the number"):
+                    Partner.browse(self.customer.id).write(forged)
+                with self.assertRaisesRegex(AccessError, "write the number"):
+                    Partner.create({"name": "Forged Test", **forged})
+                with self.assertRaisesRegex(AccessError, "write the number"):
+                    Partner.browse(self.customer.id).write(
+                        {"privacy_bank_card_masked": "622202*********9999"}
+                    )
+        self.assertEqual(
+            self.stored(self.customer)["privacy_id_number_masked"], ID_MASKED
+        )
+
+    def merge(self, role, partners, kept):
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.users[role])
+            .create({"partner_ids": [(6, 0, partners.ids)], "dst_partner_id": kept.id})
+        )
+        wizard.action_merge()
+
+    def test_merge_moves_encrypted_values_under_the_kept_partner_key(self):
+        self.customer.email = "dup@example.com"
+        kept = self.env["res.partner"].create(
+            {"name": "Plain Customer Test (kept)", "email": "dup@example.com"}
+        )
+        code = kept.privacy_code
+        old_id = self.customer.id
+        self.customer.sudo().privacy_storage_location = "Archive room B"
+        self.merge("sales", self.customer | kept, kept)
+        self.assertFalse(self.env["res.partner"].browse(old_id).exists())
+        self.assertFalse(self.data_key_rows(self.env["res.partner"].browse(old_id)))
+        # decrypted with the kept partner's data key, bound to its id
+        self.assertEqual(
+            self.read_as("data_admin", kept),
+            {"id": kept.id, "privacy_id_number": ID_NUMBER, "privacy_bank_card": CARD},
+        )
+        self.assertEqual(
+            self.read_as("sales", kept),
+            {
+                "id": kept.id,
+                "privacy_id_number": ID_MASKED,
+                "privacy_bank_card": CARD_MASKED,
+            },
+        )
+        stored = self.stored(kept)
+        self.assertEqual(stored["privacy_id_number_masked"], ID_MASKED)
+        self.assertEqual(
+            self.env["res.partner"].search([("privacy_id_number", "=", ID_NUMBER)]),
+            kept,
+        )
+        # the kept partner keeps its code and its reviewed classification
+        self.assertEqual(kept.privacy_code, code)
+        self.assertFalse(kept.privacy_storage_location)
+
+    def test_merge_refused_by_odoo_keeps_the_data_keys(self):
+        self.customer.email = "dup@example.com"
+        child = self.env["res.partner"].create(
+            {
+                "name": "Child Test",
+                "parent_id": self.customer.id,
+                "email": "dup@example.com",
+            }
+        )
+        keys = self.data_key_rows(self.customer)
+        with self.assertRaisesRegex(UserError, "parent"):
+            self.merge("sales", self.customer | child, child)
+        self.assertEqual(self.data_key_rows(self.customer), keys)
+        self.assertEqual(
+            self.read_as("data_admin", self.customer)["privacy_id_number"], ID_NUMBER
+        )
+
+    def test_merge_without_the_keys_merges_nothing(self):
+        self.customer.email = "dup@example.com"
+        kept = self.env["res.partner"].create(
+            {"name": "Plain Customer Test (kept)", "email": "dup@example.com"}
+        )
+        self.use_keys(keyring(KEY_B))
+        with self.assertRaisesRegex(UserError, "cannot be decrypted"):
+            self.merge("sales", self.customer | kept, kept)
+        self.assertTrue(self.customer.exists())
+
 
 @tagged("post_install", "-at_install")
 class TestEncryptionRpc(EncryptionCommon, JsonRpcMixin, HttpCase):
@@ -1001,4 +1087,20 @@ class TestEncryptionRpc(EncryptionCommon, JsonRpcMixin, HttpCase):
         )
         self.assertEqual(
             self.read_as("data_admin", self.customer)["privacy_bank_card"], CARD_2
+        )
+
+    @mute_logger("odoo.http")
+    def test_masked_form_written_over_jsonrpc_is_refused(self):
+        for role in ("sales", "data_admin"):
+            with self.subTest(role=role):
+                with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+                    self.as_role(
+                        role,
+                        "res.partner",
+                        "write",
+                        [self.customer.id],
+                        {"privacy_id_number_masked": "440305********5670"},
+                    )
+        self.assertEqual(
+            self.stored(self.customer)["privacy_id_number_masked"], ID_MASKED
         )

@@ -860,3 +860,45 @@ class TestNotCustomers(FieldProtectionCommon, TransactionCase):
                         {"partner_id": self.customer.id}
                     )
                 self.assert_masked("sales", self.customer)
+
+    def test_merging_a_customer_into_the_company_is_for_data_admins(self):
+        # Odoo lets users who are not administrators merge contacts that
+        # have the same e-mail; the destination's empty fields are filled
+        kept = self.own_company
+        kept.write({"email": CUSTOMER["email"][0], "phone": False})
+        partners = kept | self.customer
+        Wizard = self.env["base.partner.merge.automatic.wizard"]
+        for role in ("collector", "sales", "dept_head", "compliance", "executive"):
+            with self.subTest(role=role):
+                wizard = Wizard.with_user(self.users[role]).create(
+                    {"partner_ids": [(6, 0, partners.ids)], "dst_partner_id": kept.id}
+                )
+                with self.assertRaisesRegex(AccessError, "data administrator"):
+                    with self.cr.savepoint():
+                        wizard.action_merge()
+                self.assertTrue(self.customer.exists())
+                self.assertFalse(kept.phone)
+        wizard = Wizard.with_user(self.users["data_admin"]).create(
+            {"partner_ids": [(6, 0, partners.ids)], "dst_partner_id": kept.id}
+        )
+        wizard.action_merge()
+        self.assertFalse(self.customer.exists())
+        self.assertEqual(kept.phone, CUSTOMER["phone"][0])
+
+    def test_salesperson_still_merges_two_customers(self):
+        duplicate = self.env["res.partner"].create(
+            {"name": "Zhang San Test (dup)", "email": CUSTOMER["email"][0]}
+        )
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.users["sales"])
+            .create(
+                {
+                    "partner_ids": [(6, 0, (duplicate | self.customer).ids)],
+                    "dst_partner_id": self.customer.id,
+                }
+            )
+        )
+        wizard.action_merge()
+        self.assertFalse(duplicate.exists())
+        self.assertEqual(self.customer.email, CUSTOMER["email"][0])

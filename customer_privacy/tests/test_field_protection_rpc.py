@@ -661,3 +661,29 @@ class TestFieldProtectionRpc(FieldProtectionCommon, HttpCase):
                 self.assertIn("AccessError", caught.exception.name)
         rows = self.execute_kw("sales", "res.partner", "read", ids, ["email"])
         self.assertEqual(rows[1]["email"], CUSTOMER["email"][1])
+
+    def test_jsonrpc_merge_of_a_customer_into_the_company_is_refused(self):
+        kept = self.env.company.partner_id
+        kept.write({"email": CUSTOMER["email"][0], "phone": False})
+        for role in ("sales", "compliance"):
+            with self.subTest(role=role):
+                wizard_id = self.execute_kw(
+                    role,
+                    "base.partner.merge.automatic.wizard",
+                    "create",
+                    {
+                        "partner_ids": [(6, 0, [kept.id, self.customer.id])],
+                        "dst_partner_id": kept.id,
+                    },
+                )
+                with self.assertRaises(RpcError) as caught:
+                    self.execute_kw(
+                        role,
+                        "base.partner.merge.automatic.wizard",
+                        "action_merge",
+                        [wizard_id],
+                    )
+                self.assertIn("AccessError", caught.exception.name)
+        self.assertTrue(self.customer.exists())
+        kept.invalidate_recordset(["phone"])
+        self.assertFalse(kept.phone)

@@ -1,1 +1,1 @@
-from . import privacy_reveal_wizard
+from . import base_partner_merge, privacy_reveal_wizard

@@ -1,0 +1,107 @@
+# Copyright 2026 Customer Privacy for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Odoo's partner merge, with customers' protected and encrypted data.
+
+The merge fills the kept partner's empty fields from the others, then
+deletes them. Here it keeps the kept partner's customer code and reviewed
+classification, moves an encrypted value to it re-encrypted under its own
+data key (a ciphertext is bound to its record), and does not merge a
+customer into a partner nobody reads masked."""
+
+from odoo import api, models
+from odoo.exceptions import AccessError, UserError
+
+DATA_ADMIN = "customer_privacy.group_privacy_data_admin"
+
+
+class BasePartnerMergeAutomaticWizard(models.TransientModel):
+    _inherit = "base.partner.merge.automatic.wizard"
+
+    def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
+        partners = self.env["res.partner"].browse(partner_ids).exists()
+        if len(partners) < 2:
+            return super()._merge(partner_ids, dst_partner, extra_checks)
+        self._privacy_check_merge(partners)
+        if not dst_partner or dst_partner not in partners:
+            # Odoo then keeps the last of its own order: so does the suite
+            dst_partner = self._get_ordered_partner(partners.ids)[-1]
+        src_partners = partners - dst_partner
+        carried = self._privacy_encrypted_to_carry(src_partners, dst_partner)
+        # Odoo moves what points to a merged partner onto the one kept: not
+        # the data keys (a wrapped key opens only for its own customer) nor
+        # the masked forms, which the values written on it remake. Deleting
+        # the data keys destroys the merged partners' ciphertexts: what they
+        # held is carried, re-encrypted under the kept partner's key.
+        # In a savepoint: nothing is deleted unless the merge passes Odoo's
+        # own checks. sudo: both tables are reachable by no group
+        with self.env.cr.savepoint():
+            self.env["privacy.data.key"].sudo().search(
+                [("partner_id", "in", src_partners.ids)]
+            ).unlink()
+            self.env["privacy.masked.form"].sudo().search(
+                [("partner_id", "in", src_partners.ids)]
+            ).unlink()
+            result = super()._merge(partner_ids, dst_partner, extra_checks)
+            if carried:
+                # sudo: written like any encrypted value, by its inverse;
+                # the user's right to write the partner was checked by the
+                # merge
+                dst_partner.sudo().write(carried)
+        return result
+
+    def _privacy_check_merge(self, partners):
+        """A customer merged into a colleague's or the company's partner,
+        which nobody reads masked (res.partner._privacy_open_ids), would show
+        its protected values clear to everyone."""
+        open_ids = partners._privacy_open_ids()
+        if (
+            open_ids
+            and len(open_ids) < len(partners)
+            and not (self.env.su or self.env.user.has_group(DATA_ADMIN))
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a data administrator may merge customers with the "
+                    "partner of a user or of the company: their protected "
+                    "details would become readable by everyone."
+                )
+            )
+
+    @api.model
+    def _update_values(self, src_partners, dst_partner):
+        # the kept partner keeps its code, classification and masked forms
+        # (res.partner's write drops them from what the merge writes)
+        return super()._update_values(
+            src_partners, dst_partner.with_context(privacy_merging=True)
+        )
+
+    @api.model
+    def _privacy_encrypted_to_carry(self, src_partners, dst_partner):
+        """{field: clear value} of the encrypted fields the kept partner
+        lacks and a merged one has, decrypted before it is deleted."""
+        carried = {}
+        # sudo: the ciphertext columns are readable by no group
+        dst = dst_partner.sudo()
+        for fname in dst._privacy_encrypted_fields():
+            if dst[f"{fname}_cipher"]:
+                continue
+            for src in src_partners.sudo():
+                if not src[f"{fname}_cipher"]:
+                    continue
+                value = src._privacy_decrypt(fname).get(src.id)
+                if not value:
+                    raise UserError(
+                        self.env._(
+                            "%(field)s of %(customer)s cannot be decrypted with "
+                            "the configured master keys, so it cannot move to the "
+                            "contact kept. Nothing was merged.",
+                            field=dst._fields[fname]._description_string(self.env),
+                            customer=src.display_name,
+                        )
+                    )
+                carried[fname] = value
+                if fname == "privacy_id_number":
+                    # the number is checked against its document type
+                    carried["privacy_id_type"] = src.privacy_id_type
+                break
+        return carried
