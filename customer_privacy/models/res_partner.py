@@ -284,7 +284,7 @@ class ResPartner(models.Model):
         ids = self._ids
         if not ids:
             return set()
-        staff = _memoized(self, STAFF_KEY, self._privacy_compute_staff_partner_ids)
+        staff = self._privacy_staff_partner_ids()
         open_ids = staff.intersection(ids)
         if not isinstance(ids[0], int) or not isinstance(ids[-1], int):
             # a form being edited (onchange): its record is a NewId
@@ -292,6 +292,10 @@ class ResPartner(models.Model):
                 rid for rid in ids if isinstance(rid, NewId) and rid.origin in staff
             }
         return open_ids
+
+    def _privacy_staff_partner_ids(self):
+        """The partners that are not customers (a frozenset of ids)."""
+        return _memoized(self, STAFF_KEY, self._privacy_compute_staff_partner_ids)
 
     def _privacy_compute_staff_partner_ids(self):
         # sudo: who is staff decides what anyone sees. Memoized until the

@@ -902,3 +902,27 @@ class TestNotCustomers(FieldProtectionCommon, TransactionCase):
         wizard.action_merge()
         self.assertFalse(duplicate.exists())
         self.assertEqual(self.customer.email, CUSTOMER["email"][0])
+
+    def test_sender_address_of_a_colleague_message_reads_clear(self):
+        colleague_from = '"Test sales2" <wang.wu@ourcompany.test>'
+        messages = {}
+        for author, email_from in (
+            (self.colleague, colleague_from),
+            (self.customer, COPIES["email_formatted"][0]),
+        ):
+            messages[author] = (
+                self.customer.message_post(
+                    body="Note",
+                    author_id=author.id,
+                    email_from=email_from,
+                    message_type="comment",
+                )
+                .sudo(False)
+                .with_user(self.users["sales"])
+            )
+        [read] = messages[self.colleague].read(["email_from"])
+        self.assertEqual(read["email_from"], colleague_from)
+        data = Store(messages[self.colleague], for_current_user=True).get_result()
+        self.assertEqual(data["mail.message"][0]["email_from"], colleague_from)
+        [read] = messages[self.customer].read(["email_from"])
+        self.assertEqual(read["email_from"], COPIES["email_formatted"][1])
