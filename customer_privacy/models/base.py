@@ -309,9 +309,6 @@ class Base(models.AbstractModel):
         stored = self._privacy_stored_masks(set(wanted)) if stored_forms else {}
         # set operations over the ids: an export judges 10,000 records
         rids = set(self._ids)
-        open_ids = self._privacy_open_ids()
-        if open_ids:
-            rids -= open_ids
         grants = self._privacy_grants_by_record()
         granted_rids = set()
         if grants:  # most users hold none: no pass over the ids
@@ -325,6 +322,7 @@ class Base(models.AbstractModel):
         else:
             companies = set()
         plain = {False: rids - companies - granted_rids, True: companies - granted_rids}
+        open_ids = self._privacy_open_ids()
         masked, granted = {}, {}
         for fname, uncleared in wanted.items():
             masked[fname], granted[fname] = set(), set()
@@ -339,12 +337,16 @@ class Base(models.AbstractModel):
                 )
                 if state != "open":
                     (masked if state == "masked" else granted)[fname].add(rid)
+            if open_ids and all(p.sensitivity != "high" for p in uncleared):
+                masked[fname] -= open_ids
+                granted[fname] -= open_ids
         return Visibility(masked, granted, role, stored)
 
     def _privacy_open_ids(self):
-        """The ids of ``self`` (NewIds included) whose values no policy
-        protects, whoever reads them: none here; not the customers'
-        (res.partner)."""
+        """The ids of ``self`` (NewIds included) whose values of medium or
+        low sensitivity no policy protects, whoever reads them: none here;
+        not the customers' (res.partner). High values stay protected on
+        every record."""
         return set()
 
     @classmethod

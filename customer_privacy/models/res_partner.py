@@ -280,7 +280,8 @@ class ResPartner(models.Model):
         database's companies and of its active internal users. Field
         policies protect customers' personal data; a colleague's e-mail or
         the company's own phone stays readable, as it is in the users and
-        companies they belong to. A portal user's partner is a customer."""
+        companies they belong to (an identity number does not: high values
+        stay protected on everyone). A portal user's partner is a customer."""
         ids = self._ids
         if not ids:
             return set()

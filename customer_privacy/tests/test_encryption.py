@@ -922,6 +922,19 @@ class TestEncryption(EncryptionCommon, TransactionCase):
             self.stored(self.customer)["privacy_id_number_masked"], ID_MASKED
         )
 
+    def test_a_colleague_identity_number_stays_masked(self):
+        # colleagues' contact details read clear, not their high values
+        colleague = self.users["sales2"].partner_id
+        colleague.write(
+            {"email": "wang.wu@ourcompany.test", "privacy_id_number": ID_NUMBER_2}
+        )
+        values = self.read_as("sales", colleague, ("email", "privacy_id_number"))
+        self.assertEqual(values["email"], "wang.wu@ourcompany.test")
+        self.assertEqual(values["privacy_id_number"], "440305********5670")
+        self.assertEqual(
+            self.read_as("data_admin", colleague)["privacy_id_number"], ID_NUMBER_2
+        )
+
     def merge(self, role, partners, kept):
         wizard = (
             self.env["base.partner.merge.automatic.wizard"]

@@ -736,7 +736,10 @@ class TestNotCustomers(FieldProtectionCommon, TransactionCase):
             }
         )
         cls.own_company = cls.env.company.partner_id
-        cls.own_company.write({"phone": "13600136000", "street": COMPANY_STREET[0]})
+        # a company: its phone and street are protected on companies too
+        cls.own_company.write(
+            {"is_company": True, "phone": "13600136000", "street": COMPANY_STREET[0]}
+        )
 
     def read_as(self, role, partner, fnames=None):
         user = self.users[role]
@@ -765,12 +768,15 @@ class TestNotCustomers(FieldProtectionCommon, TransactionCase):
         for role in ("collector", "sales", "dept_head", "compliance", "auditor"):
             with self.subTest(role=role):
                 self.assert_clear(role, self.colleague)
+                # with the VAT (protected on individuals): the company is
+                # judged as a company and as staff at once
                 self.assertEqual(
-                    self.read_as(role, self.own_company, ["phone", "street"]),
+                    self.read_as(role, self.own_company, ["phone", "street", "vat"]),
                     {
                         "id": self.own_company.id,
                         "phone": "13600136000",
                         "street": COMPANY_STREET[0],
+                        "vat": self.own_company.vat,
                     },
                 )
                 self.assertEqual(
