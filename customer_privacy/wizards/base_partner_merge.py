@@ -29,15 +29,16 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         carried = self._privacy_encrypted_to_carry(src_partners, dst_partner)
         # Odoo moves what points to a merged partner onto the one kept: not
         # the data keys (a wrapped key opens only for its own customer) nor
-        # the masked forms, which the values written on it remake. Deleting
-        # the data keys destroys the merged partners' ciphertexts: what they
-        # held is carried, re-encrypted under the kept partner's key.
-        # In a savepoint: nothing is deleted unless the merge passes Odoo's
-        # own checks. sudo: both tables are reachable by no group
+        # the masked forms, which the values written on it remake. So the
+        # merged partners are crypto-shredded first (logged as such): what
+        # they held is carried, re-encrypted under the kept partner's key.
+        # In a savepoint: nothing is destroyed unless the merge passes
+        # Odoo's own checks. sudo: keys and forms are reachable by no group
         with self.env.cr.savepoint():
-            self.env["privacy.data.key"].sudo().search(
-                [("partner_id", "in", src_partners.ids)]
-            ).unlink()
+            keys = self.env["privacy.data.key"].sudo()
+            keyed = keys.search([("partner_id", "in", src_partners.ids)]).partner_id
+            if keyed:
+                keyed._privacy_crypto_shred()
             self.env["privacy.masked.form"].sudo().search(
                 [("partner_id", "in", src_partners.ids)]
             ).unlink()

@@ -126,6 +126,34 @@ class TestAccessLog(AuditCommon, TransactionCase):
         self.assertNotIn("0000 1111", dump)
         self.assertNotIn("fresh@example.com", dump)
 
+    def test_merge_logs_the_crypto_shredding_of_the_merged_customer(self):
+        merged, kept = self.customers[:2]
+        merged.sudo().privacy_bank_card = "6222020200112341231"
+        self.flush_log()
+        self.start_id = self.Log.sudo().search([], order="id desc", limit=1).id
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.users["sales"])
+            .create(
+                {
+                    "partner_ids": [(6, 0, (merged | kept).ids)],
+                    "dst_partner_id": kept.id,
+                }
+            )
+        )
+        wizard.action_merge()
+        rows = self.rows()
+        shred = rows.filtered(lambda r: r.action == "key_operation")
+        self.assertEqual(len(shred), 1)
+        self.assertEqual(shred.res_ids, merged.ids)
+        self.assertEqual(shred.user_id, self.users["sales"])
+        self.assertEqual(
+            set(shred.field_names.split(",")),
+            {"privacy_id_number", "privacy_bank_card"},
+        )
+        self.assertIn("delete", rows.mapped("action"))
+        self.assertNoValue(rows)
+
     def test_search_by_protected_field_is_logged(self):
         self.as_sales().search([("email", "=", EMAIL)])
         rows = self.rows()
