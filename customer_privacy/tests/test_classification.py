@@ -405,3 +405,45 @@ class TestCustomerTableIndexes(TransactionCase):
                 "res_partner_privacy_code_unique",
             ],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestMergeKeepsConfidentiality(PrivacyCommon, TransactionCase):
+    """A merge fills the kept contact with the others' details, which then
+    have its audience: never a wider one than their own classification."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Odoo lets users who are not administrators merge same e-mails only
+        (cls.top_secret | cls.confidential | cls.plain).write(
+            {"email": "same@example.com"}
+        )
+
+    def merge(self, role, partners, kept):
+        self.env["base.partner.merge.automatic.wizard"].with_user(
+            self.users[role]
+        ).create(
+            {"partner_ids": [Command.set(partners.ids)], "dst_partner_id": kept.id}
+        ).action_merge()
+
+    def test_sales_merge_only_into_the_most_confidential(self):
+        # the salesperson of the confidential customer, and of the top secret
+        for role, src, kept in (
+            ("sales2", self.confidential, self.plain),
+            ("sales", self.top_secret, self.plain),
+            ("compliance", self.top_secret, self.confidential),
+        ):
+            with self.subTest(role=role, merged=src.name):
+                with self.assertRaisesRegex(AccessError, "more confidential"):
+                    with self.cr.savepoint():
+                        self.merge(role, src | kept, kept)
+                self.assertTrue(src.exists())
+        self.merge("sales2", self.plain | self.confidential, self.confidential)
+        self.assertFalse(self.plain.exists())
+        self.assertEqual(self.confidential.privacy_confidentiality, "confidential")
+
+    def test_data_admin_merges_any(self):
+        self.merge("data_admin", self.top_secret | self.plain, self.plain)
+        self.assertFalse(self.top_secret.exists())
+        self.assertEqual(self.plain.privacy_confidentiality, "secret")

@@ -687,3 +687,26 @@ class TestFieldProtectionRpc(FieldProtectionCommon, HttpCase):
         self.assertTrue(self.customer.exists())
         kept.invalidate_recordset(["phone"])
         self.assertFalse(kept.phone)
+
+    def test_jsonrpc_merge_into_a_less_confidential_contact_is_refused(self):
+        (self.confidential | self.plain).write({"email": "same@example.com"})
+        # "granted" is sales2, the salesperson of the confidential customer
+        wizard_id = self.execute_kw(
+            "granted",
+            "base.partner.merge.automatic.wizard",
+            "create",
+            {
+                "partner_ids": [(6, 0, [self.confidential.id, self.plain.id])],
+                "dst_partner_id": self.plain.id,
+            },
+        )
+        with self.assertRaises(RpcError) as caught:
+            self.execute_kw(
+                "granted",
+                "base.partner.merge.automatic.wizard",
+                "action_merge",
+                [wizard_id],
+            )
+        self.assertIn("AccessError", caught.exception.name)
+        self.assertIn("more confidential", caught.exception.message)
+        self.assertTrue(self.confidential.exists())

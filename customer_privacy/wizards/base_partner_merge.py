@@ -11,6 +11,8 @@ customer into a partner nobody reads masked."""
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.res_partner import CONFIDENTIALITY
+
 DATA_ADMIN = "customer_privacy.group_privacy_data_admin"
 
 
@@ -21,11 +23,12 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         partners = self.env["res.partner"].browse(partner_ids).exists()
         if len(partners) < 2:
             return super()._merge(partner_ids, dst_partner, extra_checks)
-        self._privacy_check_merge(partners)
         if not dst_partner or dst_partner not in partners:
             # Odoo then keeps the last of its own order: so does the suite
             dst_partner = self._get_ordered_partner(partners.ids)[-1]
         src_partners = partners - dst_partner
+        if not (self.env.su or self.env.user.has_group(DATA_ADMIN)):
+            self._privacy_check_merge(src_partners, dst_partner)
         carried = self._privacy_encrypted_to_carry(src_partners, dst_partner)
         # Odoo moves what points to a merged partner onto the one kept: not
         # the data keys (a wrapped key opens only for its own customer) nor
@@ -50,16 +53,15 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 dst_partner.sudo().write(carried)
         return result
 
-    def _privacy_check_merge(self, partners):
-        """A customer merged into a colleague's or the company's partner,
-        which nobody reads masked (res.partner._privacy_open_ids), would show
-        its protected values clear to everyone."""
+    def _privacy_check_merge(self, src_partners, dst_partner):
+        """What only a data administrator may merge: a merge fills the kept
+        contact with the others' details, which then have its audience."""
+        partners = src_partners | dst_partner
         open_ids = partners._privacy_open_ids()
-        if (
-            open_ids
-            and len(open_ids) < len(partners)
-            and not (self.env.su or self.env.user.has_group(DATA_ADMIN))
-        ):
+        if open_ids and len(open_ids) < len(partners):
+            # a colleague's or the company's partner, which nobody reads
+            # masked (res.partner._privacy_open_ids), would show a customer's
+            # protected values clear to everyone
             raise AccessError(
                 self.env._(
                     "Only a data administrator may merge customers with the "
@@ -67,6 +69,21 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                     "details would become readable by everyone."
                 )
             )
+        # sudo: the classification decides, whoever merges
+        rank = {key: i for i, (key, _label) in enumerate(CONFIDENTIALITY)}
+        kept = rank.get(dst_partner.sudo().privacy_confidentiality, 0)
+        for src in src_partners.sudo():
+            level = src.privacy_confidentiality
+            if level == "top_secret" or rank.get(level, 0) > kept:
+                raise AccessError(
+                    self.env._(
+                        "%(customer)s is more confidential than the contact kept, "
+                        "or top secret: merged, its details would be seen by that "
+                        "contact's audience. Keep the most confidential contact, "
+                        "or ask a data administrator.",
+                        customer=src.display_name,
+                    )
+                )
 
     @api.model
     def _update_values(self, src_partners, dst_partner):
