@@ -710,3 +710,26 @@ class TestFieldProtectionRpc(FieldProtectionCommon, HttpCase):
         self.assertIn("AccessError", caught.exception.name)
         self.assertIn("more confidential", caught.exception.message)
         self.assertTrue(self.confidential.exists())
+
+    def test_jsonrpc_merge_context_only_drops_values(self):
+        # the context the merge writes with drops the code, classification
+        # and masked forms: sent by a client, it changes nothing
+        code = self.customer.privacy_code
+        self.execute_kw(
+            "sales",
+            "res.partner",
+            "write",
+            self.customer.ids,
+            {
+                "privacy_code": "XX-2026-99999",
+                "privacy_confidentiality": "top_secret",
+                "privacy_id_number_masked": "440305********5670",
+                "city": "Tianjin",
+            },
+            context={"privacy_merging": True},
+        )
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.privacy_code, code)
+        self.assertEqual(self.customer.privacy_confidentiality, "secret")
+        self.assertFalse(self.customer.privacy_id_number_masked)
+        self.assertEqual(self.customer.city, "Tianjin")
