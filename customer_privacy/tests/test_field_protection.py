@@ -932,3 +932,29 @@ class TestNotCustomers(FieldProtectionCommon, TransactionCase):
         self.assertEqual(data["mail.message"][0]["email_from"], colleague_from)
         [read] = messages[self.customer].read(["email_from"])
         self.assertEqual(read["email_from"], COPIES["email_formatted"][1])
+
+    def test_a_grant_on_a_merged_customer_does_not_open_the_kept_one(self):
+        # sales2 holds a live grant on the customer
+        sales2 = self.users["sales2"]
+        self.assertEqual(
+            self.customer.with_user(sales2).read(["email"])[0]["email"],
+            CUSTOMER["email"][0],
+        )
+        kept = self.env["res.partner"].create(
+            {
+                "name": "Zhang San Test (kept)",
+                "email": CUSTOMER["email"][0],
+                "phone": "13300133000",
+                "country_id": self.china.id,
+            }
+        )
+        self.env["base.partner.merge.automatic.wizard"].with_user(sales2).create(
+            {
+                "partner_ids": [(6, 0, (self.customer | kept).ids)],
+                "dst_partner_id": kept.id,
+            }
+        ).action_merge()
+        self.assertFalse(self.customer.exists())
+        self.assertEqual(
+            kept.with_user(sales2).read(["phone"])[0]["phone"], "133****3000"
+        )

@@ -8,7 +8,7 @@ classification, moves an encrypted value to it re-encrypted under its own
 data key (a ciphertext is bound to its record), and does not merge a
 customer into a partner nobody reads masked."""
 
-from odoo import api, models
+from odoo import Command, api, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.res_partner import CONFIDENTIALITY
@@ -42,6 +42,14 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             keyed = keys.search([("partner_id", "in", src_partners.ids)]).partner_id
             if keyed:
                 keyed._privacy_crypto_shred()
+            # a grant opens the customer it was given for: moved to the
+            # kept contact, it would open that one too, without a reason
+            grants = self.env["privacy.access.grant"].sudo()
+            grants = grants.search([("partner_ids", "in", src_partners.ids)])
+            if grants:
+                grants.write(
+                    {"partner_ids": [Command.unlink(pid) for pid in src_partners.ids]}
+                )
             self.env["privacy.masked.form"].sudo().search(
                 [("partner_id", "in", src_partners.ids)]
             ).unlink()
