@@ -447,3 +447,20 @@ class TestMergeKeepsConfidentiality(PrivacyCommon, TransactionCase):
         self.merge("data_admin", self.top_secret | self.plain, self.plain)
         self.assertFalse(self.top_secret.exists())
         self.assertEqual(self.plain.privacy_confidentiality, "secret")
+
+    def test_kept_contact_keeps_its_audience(self):
+        # both top secret; the merged one names the compliance officer
+        kept = self.env["res.partner"].create(
+            {
+                "name": "Top Secret Kept Test",
+                "email": "same@example.com",
+                "user_id": self.users["sales2"].id,
+                "privacy_confidentiality": "top_secret",
+            }
+        )
+        compliance = self.env["res.partner"].with_user(self.users["compliance"])
+        self.assertTrue(compliance.search([("id", "=", self.top_secret.id)]))
+        self.assertFalse(compliance.search([("id", "=", kept.id)]))
+        self.merge("data_admin", self.top_secret | kept, kept)
+        self.assertFalse(kept.privacy_authorized_user_ids)
+        self.assertFalse(compliance.search([("id", "=", kept.id)]))

@@ -42,6 +42,11 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             keyed = keys.search([("partner_id", "in", src_partners.ids)]).partner_id
             if keyed:
                 keyed._privacy_crypto_shred()
+            # the kept contact keeps its audience: the merged ones' named
+            # authorised users (a relation Odoo would move) are not added
+            authorised = src_partners.sudo().filtered("privacy_authorized_user_ids")
+            if authorised:
+                authorised.write({"privacy_authorized_user_ids": [Command.clear()]})
             # a grant opens the customer it was given for: moved to the
             # kept contact, it would open that one too, without a reason
             grants = self.env["privacy.access.grant"].sudo()
