@@ -2,11 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 """Odoo's partner merge, with customers' protected and encrypted data.
 
-The merge fills the kept partner's empty fields from the others, then
-deletes them. Here it keeps the kept partner's customer code and reviewed
-classification, moves an encrypted value to it re-encrypted under its own
-data key (a ciphertext is bound to its record), and does not merge a
-customer into a partner nobody reads masked."""
+The merge fills the kept partner's empty fields from the others, moves
+what points to them onto it, then deletes them. Here the kept partner keeps
+its customer code, its reviewed classification and its audience; an
+encrypted value moves to it re-encrypted under its own data key (a
+ciphertext is bound to its record); the merged customers' keys, grants and
+masked forms stay with them; and what would widen a customer's audience is
+for data administrators only."""
 
 from odoo import Command, api, models
 from odoo.exceptions import AccessError, UserError
@@ -30,34 +32,10 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         if not (self.env.su or self.env.user.has_group(DATA_ADMIN)):
             self._privacy_check_merge(src_partners, dst_partner)
         carried = self._privacy_encrypted_to_carry(src_partners, dst_partner)
-        # Odoo moves what points to a merged partner onto the one kept: not
-        # the data keys (a wrapped key opens only for its own customer) nor
-        # the masked forms, which the values written on it remake. So the
-        # merged partners are crypto-shredded first (logged as such): what
-        # they held is carried, re-encrypted under the kept partner's key.
         # In a savepoint: nothing is destroyed unless the merge passes
-        # Odoo's own checks. sudo: keys and forms are reachable by no group
+        # Odoo's own checks
         with self.env.cr.savepoint():
-            keys = self.env["privacy.data.key"].sudo()
-            keyed = keys.search([("partner_id", "in", src_partners.ids)]).partner_id
-            if keyed:
-                keyed._privacy_crypto_shred()
-            # the kept contact keeps its audience: the merged ones' named
-            # authorised users (a relation Odoo would move) are not added
-            authorised = src_partners.sudo().filtered("privacy_authorized_user_ids")
-            if authorised:
-                authorised.write({"privacy_authorized_user_ids": [Command.clear()]})
-            # a grant opens the customer it was given for: moved to the
-            # kept contact, it would open that one too, without a reason
-            grants = self.env["privacy.access.grant"].sudo()
-            grants = grants.search([("partner_ids", "in", src_partners.ids)])
-            if grants:
-                grants.write(
-                    {"partner_ids": [Command.unlink(pid) for pid in src_partners.ids]}
-                )
-            self.env["privacy.masked.form"].sudo().search(
-                [("partner_id", "in", src_partners.ids)]
-            ).unlink()
+            self._privacy_detach_merged(src_partners)
             result = super()._merge(partner_ids, dst_partner, extra_checks)
             if carried:
                 # sudo: written like any encrypted value, by its inverse;
@@ -65,6 +43,36 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 # merge
                 dst_partner.sudo().write(carried)
         return result
+
+    @api.model
+    def _privacy_detach_merged(self, src_partners):
+        """Odoo moves what points to a merged partner onto the one kept:
+        not, here, what is bound to the merged customer itself. sudo: keys,
+        forms and grants are reachable by no group."""
+        # a wrapped data key opens only for its own customer: the merged
+        # ones are crypto-shredded (and logged as such), what they held is
+        # carried re-encrypted under the kept contact's key
+        keys = self.env["privacy.data.key"].sudo()
+        keyed = keys.search([("partner_id", "in", src_partners.ids)]).partner_id
+        if keyed:
+            keyed._privacy_crypto_shred()
+        # the kept contact keeps its audience: the merged ones' named
+        # authorised users are not added to it
+        authorised = src_partners.sudo().filtered("privacy_authorized_user_ids")
+        if authorised:
+            authorised.write({"privacy_authorized_user_ids": [Command.clear()]})
+        # a grant opens the customer it was given for: moved to the kept
+        # contact, it would open that one too, without a reason
+        grants = self.env["privacy.access.grant"].sudo()
+        grants = grants.search([("partner_ids", "in", src_partners.ids)])
+        if grants:
+            grants.write(
+                {"partner_ids": [Command.unlink(pid) for pid in src_partners.ids]}
+            )
+        # the values written on the kept contact remake its masked forms
+        self.env["privacy.masked.form"].sudo().search(
+            [("partner_id", "in", src_partners.ids)]
+        ).unlink()
 
     def _privacy_check_merge(self, src_partners, dst_partner):
         """What only a data administrator may merge: a merge fills the kept
