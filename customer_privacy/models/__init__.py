@@ -1,6 +1,7 @@
 from . import (
     base,
     ir_rule,
+    mail_followers,
     mail_message,
     mail_thread,
     mail_thread_phone,

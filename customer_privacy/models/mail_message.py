@@ -20,15 +20,8 @@ class MailMessage(models.Model):
         return policies
 
     def _privacy_open_ids(self):
-        # a colleague's message: its sender's address is a colleague's
-        # e-mail, which nobody reads masked (res.partner._privacy_open_ids)
-        staff = self.env["res.partner"]._privacy_staff_partner_ids()
-        # sudo: who wrote a message decides how its address is shown
-        return {
-            message.id
-            for message in self.sudo()
-            if message.id and message.author_id.id in staff
-        }
+        # a colleague's message: its sender's address is a colleague's e-mail
+        return self.env["res.partner"]._privacy_ids_of_staff(self, "author_id")
 
     @api.model
     def _privacy_partner_field(self):

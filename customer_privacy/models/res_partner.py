@@ -294,6 +294,14 @@ class ResPartner(models.Model):
             }
         return open_ids
 
+    @api.model
+    def _privacy_ids_of_staff(self, records, link):
+        """The ids of ``records`` whose ``link`` (a many2one to partners) is
+        not a customer: their copies of its fields read clear like it."""
+        staff = self._privacy_staff_partner_ids()
+        # sudo: whose record it is decides how its values are shown
+        return {rec.id for rec in records.sudo() if rec.id and rec[link].id in staff}
+
     def _privacy_staff_partner_ids(self):
         """The partners that are not customers (a frozenset of ids)."""
         return _memoized(self, STAFF_KEY, self._privacy_compute_staff_partner_ids)

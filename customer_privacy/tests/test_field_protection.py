@@ -958,3 +958,20 @@ class TestNotCustomers(FieldProtectionCommon, TransactionCase):
         self.assertEqual(
             kept.with_user(sales2).read(["phone"])[0]["phone"], "133****3000"
         )
+
+    def test_a_colleague_following_a_customer_reads_clear(self):
+        self.customer.message_subscribe(
+            partner_ids=(self.colleague | self.customer).ids
+        )
+        Followers = self.env["mail.followers"].with_user(self.users["sales"])
+        rows = Followers.search_read(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)],
+            ["partner_id", "email"],
+        )
+        self.assertEqual(
+            {row["partner_id"][0]: row["email"] for row in rows},
+            {
+                self.colleague.id: "wang.wu@ourcompany.test",
+                self.customer.id: CUSTOMER["email"][1],
+            },
+        )
