@@ -999,10 +999,20 @@ class TestEncryption(EncryptionCommon, TransactionCase):
         kept = self.env["res.partner"].create(
             {"name": "Plain Customer Test (kept)", "email": "dup@example.com"}
         )
+        keys = self.data_key_rows(self.customer)
+        before = self.stored(self.customer)
         self.use_keys(keyring(KEY_B))
         with self.assertRaisesRegex(UserError, "cannot be decrypted"):
             self.merge("sales", self.customer | kept, kept)
+        # nothing destroyed, nothing moved: the right keys open it again
         self.assertTrue(self.customer.exists())
+        self.assertEqual(self.data_key_rows(self.customer), keys)
+        self.assertEqual(self.stored(self.customer), before)
+        self.assertFalse(self.stored(kept)["privacy_id_number_cipher"])
+        self.use_keys(keyring(KEY_A))
+        self.assertEqual(
+            self.read_as("data_admin", self.customer)["privacy_id_number"], ID_NUMBER
+        )
 
 
 @tagged("post_install", "-at_install")
