@@ -18,8 +18,13 @@ paths are filtered, for users who are not cleared:
 Each access is also announced through ``_privacy_notify_access``, which
 ``customer_privacy_audit`` records.
 
-Each hook starts with one cached lookup of the model's policies (an empty
-dict for most models), so models without a policy pay (almost) nothing.
+The hooks that every read and search runs (``_read_format``,
+``_condition_to_sql``, ``_order_field_to_sql``) are set on the classes of
+the models that show a protected value only (``install_read_hooks``):
+models without a policy run Odoo's own code for them. Each other hook
+starts with one cached lookup of the model's policies (an empty dict for
+most models).
+
 Environments in superuser mode are business logic: they see and store real
 values. Only ``_read_format``, whose output always goes to a client, masks in
 sudo too, for the user of the request (the chatter reads partners in sudo)."""
@@ -161,6 +166,76 @@ class Visibility:
 
     def __bool__(self):
         return bool(self.masked or self.granted or self.role)
+
+
+# ------------------------------------------------------ per-model hooks
+# Odoo runs these three methods on every read and every search of every
+# model. Overridden in Base, they would put the suite's frames on all of
+# them; instead they are set on the registry classes of the models that show
+# a protected value (``install_read_hooks``), so a model without a policy
+# runs Odoo's own code. Each is the outermost method of its class: it sees
+# what the whole chain of overrides returns.
+
+
+def _hook_read_format(cls):
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super(cls, self)._read_format(fnames, load=load)
+        return self._privacy_read_format(result, fnames)
+
+    return _read_format
+
+
+def _hook_condition_to_sql(cls):
+    def _condition_to_sql(self, alias, fname, operator, value, query):
+        condition = self._privacy_condition_to_sql(alias, fname, operator, value, query)
+        if condition is not None:
+            return condition
+        return super(cls, self)._condition_to_sql(alias, fname, operator, value, query)
+
+    return _condition_to_sql
+
+
+def _hook_order_field_to_sql(cls):
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        order = self._privacy_order_field_to_sql(
+            alias, field_name, direction, nulls, query
+        )
+        if order is not None:
+            return order
+        return super(cls, self)._order_field_to_sql(
+            alias, field_name, direction, nulls, query
+        )
+
+    return _order_field_to_sql
+
+
+READ_HOOKS = {
+    "_read_format": _hook_read_format,
+    "_condition_to_sql": _hook_condition_to_sql,
+    "_order_field_to_sql": _hook_order_field_to_sql,
+}
+
+
+def has_read_hooks(cls):
+    """Whether the registry class ``cls`` has the read and search hooks."""
+    return cls.__dict__.get("_privacy_read_hooks", False)
+
+
+def install_read_hooks(cls):
+    """Set the read and search hooks on ``cls``, a model's registry class;
+    True if it had none. They stay until the registry is rebuilt, even when
+    the model loses its policies: a request of another thread may still see
+    the policy, and a hook on a model without policy only costs time. Each
+    hook calls the rest of the chain as ``super(cls, ...)``, so installing
+    twice (two threads at once) never wraps a hook in another."""
+    if has_read_hooks(cls):
+        return False
+    for name, make in READ_HOOKS.items():
+        hook = make(cls)
+        hook.__qualname__ = f"{cls.__name__}.{name}"
+        setattr(cls, name, hook)
+    cls._privacy_read_hooks = True
+    return True
 
 
 class Base(models.AbstractModel):
@@ -517,14 +592,15 @@ class Base(models.AbstractModel):
                 )
 
     # --------------------------------------------------------- read paths
-    def _read_format(self, fnames, load="_classic_read"):
-        result = super()._read_format(fnames, load=load)
+    def _privacy_read_format(self, result, fnames):
+        """``result``, what ``_read_format`` made of ``fnames``, with what the
+        user may not see masked (the ``_read_format`` hook)."""
         if not result or _no_policies(self):
             return result
         # what is formatted goes to a client: in sudo too, it is masked for
         # the user of the request
         records = self._privacy_as_real_user()
-        if not result or records is None or not records._privacy_policies():
+        if records is None or not records._privacy_policies():
             return result
         visibility = records._privacy_visibility(fnames, stored_forms=True)
         if visibility.masked or visibility.granted:
@@ -869,22 +945,19 @@ class Base(models.AbstractModel):
                 )
             )
 
-    def _condition_to_sql(self, alias, fname, operator, value, query):
-        if fname in self._privacy_protected_names():
-            policies = self._privacy_policies()
-            field_policies = self._privacy_field_policies(fname, policies)
-            self._privacy_check_search(fname, operator, value)
-            self._privacy_notify_access("search", self.browse(), [fname])
-            if (
-                field_policies[0].mask_format == "phone"
-                and operator in PHONE_EXACT_OPERATORS
-            ):
-                condition = self._privacy_phone_condition(
-                    alias, fname, operator, value, query
-                )
-                if condition is not None:
-                    return condition
-        return super()._condition_to_sql(alias, fname, operator, value, query)
+    def _privacy_condition_to_sql(self, alias, fname, operator, value, query):
+        """The ``_condition_to_sql`` hook: refuses a search that would guess
+        a protected value, and gives the SQL of an exact phone search; None
+        leaves the condition to Odoo."""
+        if fname not in self._privacy_protected_names():
+            return None
+        policies = self._privacy_policies()
+        field_policies = self._privacy_field_policies(fname, policies)
+        self._privacy_check_search(fname, operator, value)
+        self._privacy_notify_access("search", self.browse(), [fname])
+        if field_policies[0].mask_format == "phone" and operator in PHONE_EXACT_OPERATORS:
+            return self._privacy_phone_condition(alias, fname, operator, value, query)
+        return None
 
     def _privacy_phone_condition(self, alias, fname, operator, value, query):
         """Exact phone search compares numbers, not their formatting: the
@@ -910,9 +983,10 @@ class Base(models.AbstractModel):
             return SQL("(%s IS NULL OR NOT (%s))", column, condition)
         return condition
 
-    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
-        # sorting by a protected value would rank it among values the user
-        # chooses (an oracle): it sorts by presence only
+    def _privacy_order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        """The ``_order_field_to_sql`` hook: sorting by a protected value
+        would rank it among values the user chooses (an oracle), so it sorts
+        by presence only; None leaves the order to Odoo."""
         if (
             field_name in self._privacy_protected_names()
             and self._fields[field_name].store
@@ -924,7 +998,7 @@ class Base(models.AbstractModel):
                 direction,
                 nulls,
             )
-        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+        return None
 
     # ----------------------------------------------------------------- copy
     @api.private

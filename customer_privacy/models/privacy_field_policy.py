@@ -6,7 +6,14 @@ protected, how it is masked and who sees it clear.
 Policies are read on every protected read, so they are served from an
 ormcache keyed by model name; any change to a policy clears that cache in
 every worker, so a new policy takes effect at once, with no code and no
-restart. Models without a policy cost one frozenset lookup."""
+restart.
+
+The read and search hooks of base.py are set on the classes of the models
+that show a protected value, when the registry is loaded. A policy that
+reaches a model without them sets them at once in this worker and has the
+other workers reload their registry, as Odoo does for a new custom field
+(and ``base_automation`` for a new rule): models without a policy run
+Odoo's own read and search code."""
 
 from collections import namedtuple
 
@@ -14,7 +21,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..tools.masking import MASKERS
-from .base import _cached_call
+from .base import _cached_call, install_read_hooks
 from .privacy_masked_form import STORED_MASK_FIELDS
 
 
@@ -156,7 +163,7 @@ class PrivacyFieldPolicy(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         policies = super().create(vals_list)
-        self.env.registry.clear_cache()
+        self._policies_changed()
         if policies._protect_stored_forms():
             self._refresh_masked_forms()
         return policies
@@ -166,7 +173,7 @@ class PrivacyFieldPolicy(models.Model):
         # before and after: a policy may leave a stored field or reach one
         remake = bool(changed) and self._protect_stored_forms()
         res = super().write(vals)
-        self.env.registry.clear_cache()
+        self._policies_changed()
         if changed and (remake or self._protect_stored_forms()):
             self._refresh_masked_forms()
         return res
@@ -174,10 +181,37 @@ class PrivacyFieldPolicy(models.Model):
     def unlink(self):
         remake = self._protect_stored_forms()
         res = super().unlink()
+        # the models it leaves keep their hooks until the registry reloads
         self.env.registry.clear_cache()
         if remake:
             self._refresh_masked_forms()
         return res
+
+    @api.model
+    def _policies_changed(self):
+        registry = self.env.registry
+        registry.clear_cache()
+        if self._install_read_hooks() and registry.ready:
+            # the other workers hook the model when they reload the registry
+            # (at the start of their next request, as for a new custom field)
+            registry.registry_invalidated = True
+
+    def _register_hook(self):
+        super()._register_hook()
+        self._install_read_hooks()
+
+    @api.model
+    def _install_read_hooks(self):
+        """Set base.py's read and search hooks on the models that show a
+        protected value (their own or through a related field); True if one
+        had none."""
+        registry = self.env.registry
+        added = False
+        for name in list(registry):
+            # the same test as the hooks' own: _privacy_model_policies
+            if self.env[name]._privacy_model_policies():
+                added |= install_read_hooks(registry[name])
+        return added
 
     def _protect_stored_forms(self):
         """Whether one of ``self`` protects a field whose masked form
