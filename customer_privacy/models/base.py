@@ -955,7 +955,10 @@ class Base(models.AbstractModel):
         field_policies = self._privacy_field_policies(fname, policies)
         self._privacy_check_search(fname, operator, value)
         self._privacy_notify_access("search", self.browse(), [fname])
-        if field_policies[0].mask_format == "phone" and operator in PHONE_EXACT_OPERATORS:
+        if (
+            field_policies[0].mask_format == "phone"
+            and operator in PHONE_EXACT_OPERATORS
+        ):
             return self._privacy_phone_condition(alias, fname, operator, value, query)
         return None
 

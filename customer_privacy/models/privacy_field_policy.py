@@ -237,7 +237,9 @@ class PrivacyFieldPolicy(models.Model):
     @api.model
     @tools.ormcache()
     def _protected_models(self):
-        # sudo: the registry is configuration, read on behalf of every user
+        # sudo: the registry is configuration, read on behalf of every user;
+        # a policy created in this transaction counts at once
+        self.flush_model(["model_name", "active"])
         self.env.cr.execute(
             "SELECT DISTINCT model_name FROM privacy_field_policy WHERE active"
         )

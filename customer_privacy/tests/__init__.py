@@ -6,6 +6,7 @@ from . import (
     test_field_protection_rpc,
     test_i18n,
     test_masked_forms,
+    test_read_hooks,
     test_reveal,
     test_roles,
     test_rpc_access,
