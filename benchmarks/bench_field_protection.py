@@ -646,16 +646,14 @@ SIDE_INFO = (
 )
 
 
-# the suite's methods that every read or search of any model goes through
-# (module, class, methods), deleted by --ablate-hooks
+# the suite's methods that reads or searches of any model may go through
+# (module, class, methods), deleted by --ablate-hooks (the read and search
+# hooks of base.py are only on the classes of protected models)
 HOOKS = (
     (
         "base",
         "Base",
         (
-            "_read_format",
-            "_condition_to_sql",
-            "_order_field_to_sql",
             "_search_display_name",
             "_export_rows",
             "read_group",
