@@ -174,37 +174,40 @@ class Visibility:
 # them; instead they are set on the registry classes of the models that show
 # a protected value (``install_read_hooks``), so a model without a policy
 # runs Odoo's own code. Each is the outermost method of its class: it sees
-# what the whole chain of overrides returns.
+# what the whole chain of overrides returns, and calls that chain through
+# ``origin``, the method the class had, resolved once (``super()`` from the
+# top of a class would walk its whole MRO on every call).
 
 
-def _hook_read_format(cls):
+def _hook_read_format(origin):
     def _read_format(self, fnames, load="_classic_read"):
-        result = super(cls, self)._read_format(fnames, load=load)
-        return self._privacy_read_format(result, fnames)
+        return self._privacy_read_format(origin(self, fnames, load=load), fnames)
 
     return _read_format
 
 
-def _hook_condition_to_sql(cls):
+def _hook_condition_to_sql(origin):
     def _condition_to_sql(self, alias, fname, operator, value, query):
-        condition = self._privacy_condition_to_sql(alias, fname, operator, value, query)
-        if condition is not None:
-            return condition
-        return super(cls, self)._condition_to_sql(alias, fname, operator, value, query)
+        if fname in self._privacy_protected_names():
+            condition = self._privacy_condition_to_sql(
+                alias, fname, operator, value, query
+            )
+            if condition is not None:
+                return condition
+        return origin(self, alias, fname, operator, value, query)
 
     return _condition_to_sql
 
 
-def _hook_order_field_to_sql(cls):
+def _hook_order_field_to_sql(origin):
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
-        order = self._privacy_order_field_to_sql(
-            alias, field_name, direction, nulls, query
-        )
-        if order is not None:
-            return order
-        return super(cls, self)._order_field_to_sql(
-            alias, field_name, direction, nulls, query
-        )
+        if field_name in self._privacy_protected_names():
+            order = self._privacy_order_field_to_sql(
+                alias, field_name, direction, nulls, query
+            )
+            if order is not None:
+                return order
+        return origin(self, alias, field_name, direction, nulls, query)
 
     return _order_field_to_sql
 
@@ -214,6 +217,15 @@ READ_HOOKS = {
     "_condition_to_sql": _hook_condition_to_sql,
     "_order_field_to_sql": _hook_order_field_to_sql,
 }
+
+
+def _inherited_method(cls, name):
+    """The method ``name`` that ``cls`` inherits: what ``super(cls, ...)``
+    finds, never a hook set on ``cls`` itself."""
+    for base in cls.__mro__[1:]:
+        if name in vars(base):
+            return vars(base)[name]
+    raise AttributeError(name)
 
 
 def has_read_hooks(cls):
@@ -226,12 +238,12 @@ def install_read_hooks(cls):
     True if it had none. They stay until the registry is rebuilt, even when
     the model loses its policies: a request of another thread may still see
     the policy, and a hook on a model without policy only costs time. Each
-    hook calls the rest of the chain as ``super(cls, ...)``, so installing
-    twice (two threads at once) never wraps a hook in another."""
+    hook calls the method ``cls`` inherits, never one set on ``cls``:
+    installing twice (two threads at once) never wraps a hook in another."""
     if has_read_hooks(cls):
         return False
     for name, make in READ_HOOKS.items():
-        hook = make(cls)
+        hook = make(_inherited_method(cls, name))
         hook.__qualname__ = f"{cls.__name__}.{name}"
         setattr(cls, name, hook)
     cls._privacy_read_hooks = True
@@ -948,9 +960,8 @@ class Base(models.AbstractModel):
     def _privacy_condition_to_sql(self, alias, fname, operator, value, query):
         """The ``_condition_to_sql`` hook: refuses a search that would guess
         a protected value, and gives the SQL of an exact phone search; None
-        leaves the condition to Odoo."""
-        if fname not in self._privacy_protected_names():
-            return None
+        leaves the condition to Odoo. Only for the protected names of the
+        model (``_privacy_protected_names``)."""
         policies = self._privacy_policies()
         field_policies = self._privacy_field_policies(fname, policies)
         self._privacy_check_search(fname, operator, value)
@@ -989,11 +1000,10 @@ class Base(models.AbstractModel):
     def _privacy_order_field_to_sql(self, alias, field_name, direction, nulls, query):
         """The ``_order_field_to_sql`` hook: sorting by a protected value
         would rank it among values the user chooses (an oracle), so it sorts
-        by presence only; None leaves the order to Odoo."""
-        if (
-            field_name in self._privacy_protected_names()
-            and self._fields[field_name].store
-            and self._privacy_hidden_field(field_name, self._privacy_policies())
+        by presence only; None leaves the order to Odoo. Only for the
+        protected names of the model (``_privacy_protected_names``)."""
+        if self._fields[field_name].store and self._privacy_hidden_field(
+            field_name, self._privacy_policies()
         ):
             return SQL(
                 "(%s IS NULL) %s %s",
