@@ -7,6 +7,7 @@ from . import (
     mail_thread_phone,
     mail_tracking_value,
     privacy_access_grant,
+    privacy_blind_index,
     privacy_data_key,
     privacy_field_policy,
     privacy_key_service,

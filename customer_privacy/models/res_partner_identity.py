@@ -7,8 +7,8 @@ Each value is stored only as
 - ``<field>_cipher``: AES-256-GCM ciphertext under the customer's data key,
   bound to model, field and record (no group may read it);
 - ``<field>_masked``: the masked form, what everyone without clearance sees;
-- ``<field>_bidx``: a keyed blind index of the normalised value, for exact
-  search (no group may read it).
+- a keyed blind index of the normalised value, for exact search, in a
+  table of its own (``privacy.blind.index``: no group may read it).
 
 The field users see is computed: the clear value for users cleared for that
 customer (data administrators, live grants), the masked form for everyone
@@ -22,7 +22,6 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
 
 from ..tools import crypto, masking, validation
 
@@ -75,13 +74,6 @@ class ResPartner(models.Model):
         copy=False,
         prefetch="privacy",
     )
-    privacy_id_number_bidx = fields.Char(
-        string="Identity Number (Blind Index)",
-        groups=fields.NO_ACCESS,
-        copy=False,
-        index=True,
-        prefetch=False,  # searched in SQL, never read
-    )
     privacy_bank_card = fields.Char(
         string="Bank Card Number",
         compute="_compute_privacy_bank_card",
@@ -101,13 +93,6 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         prefetch="privacy",
-    )
-    privacy_bank_card_bidx = fields.Char(
-        string="Bank Card Number (Blind Index)",
-        groups=fields.NO_ACCESS,
-        copy=False,
-        index=True,
-        prefetch=False,  # searched in SQL, never read
     )
 
     # ------------------------------------------------------------ registry
@@ -310,7 +295,6 @@ class ResPartner(models.Model):
 
     def _privacy_store_encrypted(self, fname):
         cipher_fname, masked_fname = f"{fname}_cipher", f"{fname}_masked"
-        bidx_fname = f"{fname}_bidx"
         todo = {}
         for record in self:
             value = record[fname]
@@ -329,9 +313,11 @@ class ResPartner(models.Model):
             keyring = service._keyring_or_raise()
             data_keys = service._ensure_data_keys(keyring, to_encrypt)
             index_key = service._index_key_or_raise(keyring)
+        digests = {}
         for record, normalized in todo.items():
             if not normalized:
-                vals = dict.fromkeys((cipher_fname, masked_fname, bidx_fname), False)
+                vals = dict.fromkeys((cipher_fname, masked_fname), False)
+                digests[record.id] = False
             else:
                 vals = {
                     cipher_fname: crypto.encrypt_value(
@@ -340,12 +326,13 @@ class ResPartner(models.Model):
                         crypto.make_aad(self._name, fname, record.id),
                     ),
                     masked_fname: masking.mask(ENCRYPTED_FIELDS[fname], normalized),
-                    bidx_fname: crypto.blind_index(index_key, fname, normalized),
                 }
-            # sudo: the ciphertext and blind index columns are readable and
-            # writable by no group; the user's own right to write the customer
-            # was checked by the write that called this inverse
+                digests[record.id] = crypto.blind_index(index_key, fname, normalized)
+            # sudo: the ciphertext column and the blind indexes are readable
+            # and writable by no group; the user's own right to write the
+            # customer was checked by the write that called this inverse
             record.sudo().write(vals)
+        self.env["privacy.blind.index"].sudo()._store(fname, digests)
         self.env["res.partner"]._privacy_notify_access(
             "write", self.browse([r.id for r in todo]), [fname], encrypted=True
         )
@@ -376,33 +363,20 @@ class ResPartner(models.Model):
         normalized = {
             self._privacy_normalize(fname, v) for v in values if isinstance(v, str)
         } - {""}
-        column = SQL.identifier(
-            "res_partner", f"{fname}_bidx", to_flush=self._fields[f"{fname}_bidx"]
-        )
-        conditions = []
+        # the blind indexes are readable by no group: matched in a sub-query,
+        # the outer search keeps the user's record rules
+        Index = self.env["privacy.blind.index"]
+        domains = []
         if normalized:
             service = self.env["privacy.key.service"]
             keyring = service._keyring_or_raise()
             index_key = service._index_key_or_raise(keyring, create=False)
             if index_key:
                 digests = [crypto.blind_index(index_key, fname, n) for n in normalized]
-                conditions.append(SQL("%s = ANY(%s)", column, digests))
+                domains.append([("id", "in", Index._partner_ids_query(fname, digests))])
         if wants_empty:
-            conditions.append(SQL("%s IS NULL", column))
-        if not conditions:
-            return expression.FALSE_DOMAIN
-        # the blind index column is readable by no group: match it in a
-        # sub-query, the outer search keeps the user's record rules
-        return [
-            (
-                "id",
-                "in",
-                SQL(
-                    "(SELECT id FROM res_partner WHERE %s)",
-                    SQL(" OR ").join(conditions),
-                ),
-            )
-        ]
+            domains.append([("id", "not in", Index._partner_ids_query(fname))])
+        return expression.OR(domains) if domains else expression.FALSE_DOMAIN
 
     # ------------------------------------------------------- crypto-shred
     def _privacy_crypto_shred(self):
@@ -428,9 +402,10 @@ class ResPartner(models.Model):
         key_count = len(keys)
         vals = {}
         for fname in ENCRYPTED_FIELDS:
-            for suffix in ("_cipher", "_masked", "_bidx"):
+            for suffix in ("_cipher", "_masked"):
                 vals[fname + suffix] = False
         partners.write(vals)
+        self.env["privacy.blind.index"].sudo()._forget(self.ids)
         keys.unlink()
         self.env["res.partner"]._privacy_notify_access(
             "key_operation",

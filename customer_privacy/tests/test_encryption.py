@@ -53,11 +53,11 @@ EXPORT_REFUSED = {"collector", "auditor"}
 ENCRYPTED_COLUMNS = (
     "privacy_id_number_cipher",
     "privacy_id_number_masked",
-    "privacy_id_number_bidx",
     "privacy_bank_card_cipher",
     "privacy_bank_card_masked",
-    "privacy_bank_card_bidx",
 )
+# the blind indexes, in privacy_blind_index: read by stored() as if columns
+INDEXED_FIELDS = ("privacy_id_number", "privacy_bank_card")
 
 KEY_A = crypto.new_master_key()
 KEY_B = crypto.new_master_key()
@@ -101,6 +101,7 @@ class EncryptionCommon(PrivacyCommon):
         # start from a clean slate: no data key, index key or ciphertext of
         # the database (demo data) wrapped by a key these tests do not have
         cls.env.cr.execute("DELETE FROM privacy_data_key")
+        cls.env.cr.execute("DELETE FROM privacy_blind_index")
         cls.env.cr.execute(
             "UPDATE res_partner SET "
             + ", ".join(f"{column} = NULL" for column in ENCRYPTED_COLUMNS)
@@ -129,7 +130,8 @@ class EncryptionCommon(PrivacyCommon):
         self.env.invalidate_all()
 
     def stored(self, partner):
-        """The encrypted columns of ``partner`` as the database holds them."""
+        """What the database holds of ``partner``'s encrypted values: its
+        columns, and its blind indexes as ``<field>_bidx``."""
         self.env.flush_all()
         self.env.cr.execute(
             "SELECT "
@@ -137,7 +139,16 @@ class EncryptionCommon(PrivacyCommon):
             + " FROM res_partner WHERE id = %s",
             [partner.id],
         )
-        return self.env.cr.dictfetchone()
+        stored = self.env.cr.dictfetchone()
+        self.env.cr.execute(
+            "SELECT field, digest FROM privacy_blind_index WHERE partner_id = %s",
+            [partner.id],
+        )
+        digests = dict(self.env.cr.fetchall())
+        for fname in INDEXED_FIELDS:
+            stored[f"{fname}_bidx"] = digests.pop(fname, None)
+        self.assertFalse(digests, "no blind index of another field")
+        return stored
 
     def data_key_rows(self, partner):
         self.env.flush_all()
@@ -285,15 +296,27 @@ class TestEncryption(EncryptionCommon, TransactionCase):
     def test_ciphertext_and_blind_index_are_not_readable_by_anyone(self):
         for role in ("data_admin", "sales"):
             with self.subTest(role=role):
-                partner = self.customer.with_user(self.users[role])
-                for column in ("privacy_id_number_cipher", "privacy_bank_card_bidx"):
-                    with self.assertRaises(AccessError):
-                        partner.read([column])
+                user = self.users[role]
+                partner = self.customer.with_user(user)
+                with self.assertRaises(AccessError):
+                    partner.read(["privacy_id_number_cipher"])
                 self.assertNotIn(
                     "privacy_id_number_cipher", partner.fields_get().keys()
                 )
-                with self.assertRaises(AccessError):
-                    partner.search([("privacy_id_number_bidx", "!=", False)])
+                Index = self.env["privacy.blind.index"].with_user(user)
+                rows = Index.sudo().search([("partner_id", "=", self.customer.id)])
+                self.assertEqual(len(rows), 2)
+                rows = rows.with_user(user)
+                forged = {"partner_id": self.plain.id, "field": "x", "digest": "0"}
+                for method, args in (
+                    (Index.search, ([("digest", "!=", False)],)),
+                    (rows.read, (["digest"],)),
+                    (rows.write, ({"digest": "0" * 64},)),
+                    (Index.create, (forged,)),
+                    (rows.unlink, ()),
+                ):
+                    with self.assertRaises(AccessError):
+                        method(*args)
 
     def test_ciphertext_moved_to_another_field_or_record_does_not_decrypt(self):
         stored = self.stored(self.customer)
@@ -451,6 +474,28 @@ class TestEncryption(EncryptionCommon, TransactionCase):
                 self.assertFalse(
                     Partner.search([("privacy_bank_card", "=", "4111111111111111")])
                 )
+
+    def test_search_for_no_value_and_a_cleared_value(self):
+        without = self.env["res.partner"].create({"name": "No Number Test"})
+        both = self.customer | without
+        Partner = self.env["res.partner"].with_user(self.users["sales"])
+        scope = [("id", "in", both.ids)]
+        self.assertEqual(
+            Partner.search([*scope, ("privacy_id_number", "=", False)]), without
+        )
+        self.assertEqual(
+            Partner.search([*scope, ("privacy_id_number", "in", [ID_NUMBER, False])]),
+            both,
+        )
+        # the bank card's digest never answers for the identity number
+        self.assertFalse(Partner.search([("privacy_id_number", "=", CARD)]))
+        self.customer.write({"privacy_id_number": False})
+        self.assertIsNone(self.stored(self.customer)["privacy_id_number_bidx"])
+        self.assertTrue(self.stored(self.customer)["privacy_bank_card_bidx"])
+        self.assertFalse(Partner.search([("privacy_id_number", "=", ID_NUMBER)]))
+        self.assertEqual(
+            Partner.search([*scope, ("privacy_id_number", "=", False)]), both
+        )
 
     def test_partial_and_negative_search_refused_to_everyone(self):
         for role in ("sales", "data_admin"):
@@ -1127,3 +1172,35 @@ class TestEncryptionRpc(EncryptionCommon, JsonRpcMixin, HttpCase):
         self.assertEqual(
             self.stored(self.customer)["privacy_id_number_masked"], ID_MASKED
         )
+
+    @mute_logger("odoo.http")
+    def test_blind_indexes_refused_over_jsonrpc(self):
+        # a digest tests a guessed number: no role reads, searches or forges one
+        before = self.stored(self.customer)
+        self.env.cr.execute(
+            "SELECT id FROM privacy_blind_index WHERE partner_id = %s",
+            [self.customer.id],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        self.assertEqual(len(ids), 2)
+        for role in ("sales", "compliance", "data_admin", "auditor"):
+            for method, args, kwargs in (
+                ("read", [ids, ["digest"]], {}),
+                ("search_read", [[("digest", "!=", False)]], {"fields": ["digest"]}),
+                ("export_data", [ids, ["digest"]], {}),
+                ("write", [ids, {"digest": "0" * 64}], {}),
+                (
+                    "create",
+                    [{"partner_id": self.plain.id, "field": "x", "digest": "0"}],
+                    {},
+                ),
+                ("unlink", [ids], {}),
+            ):
+                with self.subTest(role=role, method=method):
+                    # export: roles without the export right are told so first
+                    refused = "AccessError|rights to export data"
+                    with self.assertRaisesRegex(JsonRpcException, refused):
+                        self.as_role(
+                            role, "privacy.blind.index", method, *args, **kwargs
+                        )
+        self.assertEqual(self.stored(self.customer), before)

@@ -56,6 +56,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         keyed = keys.search([("partner_id", "in", src_partners.ids)]).partner_id
         if keyed:
             keyed._privacy_crypto_shred()
+        # a blind index left over would find the kept contact by the merged
+        # one's number (crypto-shredding removed those of the keyed ones)
+        self.env["privacy.blind.index"].sudo()._forget(src_partners.ids)
         # the kept contact keeps its audience: the merged ones' named
         # authorised users are not added to it
         authorised = src_partners.sudo().filtered("privacy_authorized_user_ids")
