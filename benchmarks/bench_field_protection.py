@@ -442,7 +442,6 @@ def worker_index(db, rows):
             for name, field in Partner._fields.items()
             if name.startswith(ID_FIELD) and field.store and field.column_type
         }
-        bidx = f"{ID_FIELD}_bidx" if index else None
         cr.execute(
             "SELECT column_name FROM information_schema.columns "
             "WHERE table_name = 'res_partner' AND column_name NOT IN "
@@ -486,8 +485,6 @@ def worker_index(db, rows):
                 [f"GEN-{year}-", prefix or "", sequence.padding, suffix or ""],
             )
             extra, values = ", privacy_code", ", b.code"
-        if bidx:
-            extra, values = f"{extra}, {bidx}", f"{values}, b.bidx"
         cr.execute(
             "INSERT INTO res_partner (id, commercial_partner_id, ref, active, "
             + ", ".join(f'"{c}"' for c in columns)
@@ -497,6 +494,12 @@ def worker_index(db, rows):
             + f"{values} FROM bench_copy b JOIN res_partner t "
             "ON t.id = b.template_id ORDER BY b.id"
         )
+        if index:
+            cr.execute(
+                "INSERT INTO privacy_blind_index (partner_id, field, digest) "
+                "SELECT id, %s, bidx FROM bench_copy ORDER BY id",
+                [ID_FIELD],
+            )
         set_marker(env, index_rows=rows)
     vacuum(db)
     print(f"{'; '.join(report)} in {time.time() - start:.0f} s")
@@ -531,12 +534,13 @@ def write_id_numbers(env, Partner, templates):
     except Exception as exc:  # a report, not a test: say why and go on
         env.invalidate_all()
         return f"ORM write of {ID_FIELD} failed: {exc}", None
-    bidx = f"{ID_FIELD}_bidx"
-    if bidx not in Partner._fields:
-        return f"{len(sample)} identity numbers via ORM; no {bidx} column", None
+    if "privacy.blind.index" not in env:
+        return f"{len(sample)} identity numbers via ORM; no blind index table", None
     index = blind_indexer(Partner)
     env.cr.execute(
-        f"SELECT ref, {bidx} FROM res_partner WHERE id = ANY(%s)", [sample.ids]
+        "SELECT p.ref, i.digest FROM res_partner p LEFT JOIN privacy_blind_index i "
+        "ON i.partner_id = p.id AND i.field = %s WHERE p.id = ANY(%s)",
+        [ID_FIELD, sample.ids],
     )
     if any(index(ref) != stored for ref, stored in env.cr.fetchall()):
         return f"{len(sample)} via ORM; cannot reproduce their blind index", None
@@ -570,14 +574,14 @@ class Side:
             self.user_ids = env["res.users"].search([("share", "=", False)]).ids
             self.has_id_field = ID_FIELD in Partner._fields
             self.id_refs = []
-            if self.has_id_field:
-                bidx = f"{ID_FIELD}_bidx"
-                if bidx in Partner._fields:
-                    cr.execute(
-                        f"SELECT ref FROM res_partner WHERE active AND {bidx} IS NOT NULL"
-                        " ORDER BY id LIMIT 50"
-                    )
-                    self.id_refs = [r[0] for r in cr.fetchall()]
+            if self.has_id_field and "privacy.blind.index" in env:
+                cr.execute(
+                    "SELECT p.ref FROM res_partner p JOIN privacy_blind_index i "
+                    "ON i.partner_id = p.id AND i.field = %s WHERE p.active "
+                    "ORDER BY p.id LIMIT 50",
+                    [ID_FIELD],
+                )
+                self.id_refs = [r[0] for r in cr.fetchall()]
         self.specs = {}
         for model, view_type in (
             ("res.partner", "list"),
@@ -1329,7 +1333,7 @@ def main():
     if not has_field:
         print(f"(e) skipped: {ID_FIELD} not present")
     elif index_sides and not index_sides[1].id_refs:
-        print(f"(e) skipped: no customer has a {ID_FIELD}_bidx value")
+        print(f"(e) skipped: no customer has a blind index of {ID_FIELD}")
     if args.profile and failed:
         profile(failed, top=25)
     for side in sides:
