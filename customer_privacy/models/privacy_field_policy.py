@@ -182,15 +182,24 @@ class PrivacyFieldPolicy(models.Model):
         remake = self._protect_stored_forms()
         res = super().unlink()
         # the models it leaves keep their hooks until the registry reloads
-        self.env.registry.clear_cache()
+        self._forget_policies()
         if remake:
             self._refresh_masked_forms()
         return res
 
     @api.model
-    def _policies_changed(self):
+    def _forget_policies(self):
+        """Clear the cached policies in every worker, again once committed: a
+        concurrent request of this process may cache them as they were
+        before this transaction in between."""
         registry = self.env.registry
         registry.clear_cache()
+        self.env.cr.postcommit.add(registry.clear_cache)
+
+    @api.model
+    def _policies_changed(self):
+        registry = self.env.registry
+        self._forget_policies()
         if self._install_read_hooks() and registry.ready:
             # the other workers hook the model when they reload the registry
             # (at the start of their next request, as for a new custom field)
