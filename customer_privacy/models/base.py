@@ -186,36 +186,28 @@ def _hook_read_format(origin):
     return _read_format
 
 
-def _hook_condition_to_sql(origin):
-    def _condition_to_sql(self, alias, fname, operator, value, query):
-        if fname in self._privacy_protected_names():
-            condition = self._privacy_condition_to_sql(
-                alias, fname, operator, value, query
-            )
-            if condition is not None:
-                return condition
-        return origin(self, alias, fname, operator, value, query)
+def _hook_to_sql(privacy_method):
+    """A hook for ``_condition_to_sql`` or ``_order_field_to_sql`` (both
+    called as ``(alias, field name, ...)``): ``privacy_method`` gives the SQL
+    for a protected field, or None to leave it to Odoo."""
 
-    return _condition_to_sql
+    def make(origin):
+        def hook(self, alias, fname, *args, **kwargs):
+            if fname in self._privacy_protected_names():
+                sql = getattr(self, privacy_method)(alias, fname, *args, **kwargs)
+                if sql is not None:
+                    return sql
+            return origin(self, alias, fname, *args, **kwargs)
 
+        return hook
 
-def _hook_order_field_to_sql(origin):
-    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
-        if field_name in self._privacy_protected_names():
-            order = self._privacy_order_field_to_sql(
-                alias, field_name, direction, nulls, query
-            )
-            if order is not None:
-                return order
-        return origin(self, alias, field_name, direction, nulls, query)
-
-    return _order_field_to_sql
+    return make
 
 
 READ_HOOKS = {
     "_read_format": _hook_read_format,
-    "_condition_to_sql": _hook_condition_to_sql,
-    "_order_field_to_sql": _hook_order_field_to_sql,
+    "_condition_to_sql": _hook_to_sql("_privacy_condition_to_sql"),
+    "_order_field_to_sql": _hook_to_sql("_privacy_order_field_to_sql"),
 }
 
 
@@ -244,7 +236,7 @@ def install_read_hooks(cls):
         return False
     for name, make in READ_HOOKS.items():
         hook = make(_inherited_method(cls, name))
-        hook.__qualname__ = f"{cls.__name__}.{name}"
+        hook.__name__, hook.__qualname__ = name, f"{cls.__name__}.{name}"
         setattr(cls, name, hook)
     cls._privacy_read_hooks = True
     return True
