@@ -1,3 +1,8 @@
+# isort: off
+# first: the models of the tables kept beside customers inherit it
+from . import privacy_customer_row
+
+# isort: on
 from . import (
     base,
     ir_rule,

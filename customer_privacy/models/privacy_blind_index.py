@@ -24,17 +24,10 @@ from ..tools.sql import int_array
 
 class PrivacyBlindIndex(models.Model):
     _name = "privacy.blind.index"
+    _inherit = "privacy.customer.row"
     _description = "Blind Index of an Encrypted Value"
     _log_access = False
-    _rec_name = "partner_id"
 
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        ondelete="cascade",
-        readonly=True,
-    )
     field = fields.Char(required=True, readonly=True)
     digest = fields.Char(required=True, readonly=True, index=True)
 

@@ -12,18 +12,11 @@ from odoo import fields, models
 
 class PrivacyDataKey(models.Model):
     _name = "privacy.data.key"
+    _inherit = "privacy.customer.row"
     _description = "Customer Data Key"
     _order = "id"
-    _rec_name = "partner_id"
 
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        readonly=True,
-    )
+    partner_id = fields.Many2one(index=True)
     wrapped_key = fields.Text(
         required=True,
         readonly=True,

@@ -44,17 +44,10 @@ TRIGGER = "privacy_masked_form_outdated"
 
 class PrivacyMaskedForm(models.Model):
     _name = "privacy.masked.form"
+    _inherit = "privacy.customer.row"
     _description = "Masked Forms of a Customer"
     _log_access = False
-    _rec_name = "partner_id"
 
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        ondelete="cascade",
-        readonly=True,
-    )
     # for each field of STORED_MASK_FIELDS: its masked form, the format it
     # was made with and the ``hashtext`` of the clear value it was made from
     name_masked = fields.Char(compute="_compute_forms", store=True)
