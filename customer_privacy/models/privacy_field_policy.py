@@ -162,8 +162,9 @@ class PrivacyFieldPolicy(models.Model):
     # ------------------------------------------------------------------ cache
     @api.model_create_multi
     def create(self, vals_list):
+        before = self._protected_model_names()
         policies = super().create(vals_list)
-        self._policies_changed()
+        self._policies_changed(before)
         if policies._protect_stored_forms():
             self._refresh_masked_forms()
         return policies
@@ -172,8 +173,9 @@ class PrivacyFieldPolicy(models.Model):
         changed = vals.keys() & {"active", "model_id", "field_id", "mask_format"}
         # before and after: a policy may leave a stored field or reach one
         remake = bool(changed) and self._protect_stored_forms()
+        before = self._protected_model_names()
         res = super().write(vals)
-        self._policies_changed()
+        self._policies_changed(before)
         if changed and (remake or self._protect_stored_forms()):
             self._refresh_masked_forms()
         return res
@@ -197,12 +199,18 @@ class PrivacyFieldPolicy(models.Model):
         self.env.cr.postcommit.add(registry.clear_cache)
 
     @api.model
-    def _policies_changed(self):
-        registry = self.env.registry
+    def _policies_changed(self, before):
+        """After a change of policies: ``before``, the protected models as
+        they were."""
         self._forget_policies()
-        if self._install_read_hooks() and registry.ready:
-            # the other workers hook the model when they reload the registry
-            # (at the start of their next request, as for a new custom field)
+        after = self._install_read_hooks()
+        registry = self.env.registry
+        if after - before and registry.ready:
+            # A model is newly protected: every other worker hooks it when it
+            # reloads its registry, at the start of its next request (as for
+            # a new custom field). Judged on the policies, not on this
+            # worker's classes: a model may still have the hooks here from a
+            # policy since switched off, and not in a worker loaded since.
             registry.registry_invalidated = True
 
     def _register_hook(self):
@@ -210,17 +218,24 @@ class PrivacyFieldPolicy(models.Model):
         self._install_read_hooks()
 
     @api.model
+    def _protected_model_names(self):
+        """The models that show a protected value: their own, or another
+        model's through a related field."""
+        # the same test as the hooks' own: _privacy_model_policies
+        return {
+            name
+            for name in list(self.env.registry)
+            if self.env[name]._privacy_model_policies()
+        }
+
+    @api.model
     def _install_read_hooks(self):
         """Set base.py's read and search hooks on the models that show a
-        protected value (their own or through a related field); True if one
-        had none."""
-        registry = self.env.registry
-        added = False
-        for name in list(registry):
-            # the same test as the hooks' own: _privacy_model_policies
-            if self.env[name]._privacy_model_policies():
-                added |= install_read_hooks(registry[name])
-        return added
+        protected value; returns their names."""
+        names = self._protected_model_names()
+        for name in names:
+            install_read_hooks(self.env.registry[name])
+        return names
 
     def _protect_stored_forms(self):
         """Whether one of ``self`` protects a field whose masked form

@@ -140,6 +140,22 @@ class TestReadHooks(ReadHooksCommon, TransactionCase):
         # may have cached the policies as they were in between
         self.assertIn(self.registry.clear_cache, self.env.cr.postcommit._funcs)
 
+    def test_a_policy_switched_back_on_reloads_the_other_workers(self):
+        # this worker keeps the hooks of a policy switched off; a worker
+        # loaded since has none: switching it on again must reach that one
+        Bank = self.unhook("res.bank")
+        Policy = self.env["privacy.field.policy"].with_user(self.users["data_admin"])
+        policy = Policy.create(self.bank_email_policy)
+        policy.active = False
+        self.assertTrue(has_read_hooks(Bank))
+        self.registry.reset_changes()
+        policy.active = True
+        self.assertTrue(self.registry.registry_invalidated)
+        # a change that protects no new model reloads nothing
+        self.registry.reset_changes()
+        policy.mask_format = "generic"
+        self.assertFalse(self.registry.registry_invalidated)
+
     def test_registry_load_hooks_every_protected_model(self):
         # a worker loading its registry: the protected models get the hooks
         unhooked = [self.unhook(m) for m in ("res.partner", "mail.followers")]
