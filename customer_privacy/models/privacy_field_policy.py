@@ -9,11 +9,11 @@ every worker, so a new policy takes effect at once, with no code and no
 restart.
 
 The read and search hooks of base.py are set on the classes of the models
-that show a protected value, when the registry is loaded. A policy that
-reaches a model without them sets them at once in this worker and has the
-other workers reload their registry, as Odoo does for a new custom field
-(and ``base_automation`` for a new rule): models without a policy run
-Odoo's own read and search code."""
+that show a protected value, when the registry is loaded. A change that
+protects a model that was not protected before sets them at once in this
+worker and has the other workers reload their registry, as Odoo does for a
+new custom field (and ``base_automation`` for a new rule): models without a
+policy run Odoo's own read and search code."""
 
 from collections import namedtuple
 
