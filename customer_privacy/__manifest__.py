@@ -3,7 +3,7 @@
 {
     "name": "Customer Privacy",
     "summary": "Classify, protect and govern customer personal data (PIPL, GB/T 35273)",
-    "version": "18.0.1.0.2",
+    "version": "18.0.1.0.3",
     "category": "Customer Privacy",
     "website": "https://github.com/customer-privacy-odoo/customer-privacy",
     "author": "Customer Privacy for Odoo",

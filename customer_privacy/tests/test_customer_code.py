@@ -74,6 +74,41 @@ class TestCustomerCode(PrivacyCommon, TransactionCase):
             self.finance.invalidate_recordset()
         self.assertEqual(self.finance.privacy_code, "FI")
 
+    def test_industry_prefix_is_unique(self):
+        Industry = self.env["res.partner.industry"]
+        with self.assertRaisesRegex(ValidationError, "FI is already used"):
+            with self.env.cr.savepoint():
+                Industry.create({"name": "Finance Again", "privacy_code": "FI"})
+        # taken by an archived industry too, and within one create
+        self.finance.active = False
+        with self.assertRaisesRegex(ValidationError, "FI is already used"):
+            with self.env.cr.savepoint():
+                Industry.create({"name": "Finance Again", "privacy_code": "FI"})
+        with self.assertRaisesRegex(ValidationError, "ZQ is already used"):
+            with self.env.cr.savepoint():
+                Industry.create(
+                    [
+                        {"name": "Twin A", "privacy_code": "ZQ"},
+                        {"name": "Twin B", "privacy_code": "ZQ"},
+                    ]
+                )
+        other = Industry.create({"name": "Other Prefix", "privacy_code": "ZQ"})
+        self.assertEqual(other.privacy_code, "ZQ")
+        # no unique index on industries: each costs every industry query
+        self.env.cr.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'res_partner_industry'"
+        )
+        self.assertEqual(
+            [row[0] for row in self.env.cr.fetchall()], ["res_partner_industry_pkey"]
+        )
+
+    def test_industry_prefix_refused_to_other_roles(self):
+        # industries are configuration: only their managers edit them
+        for role in ("collector", "sales", "compliance", "auditor"):
+            with self.subTest(role=role), self.assertRaises(AccessError):
+                self.finance.with_user(self.users[role]).write({"privacy_code": "ZZ"})
+        self.assertEqual(self.finance.privacy_code, "FI")
+
     @mute_logger("odoo.sql_db")
     def test_concurrent_creations_never_wait_collide_or_reuse(self):
         """Two open transactions both create customers: the second must not
