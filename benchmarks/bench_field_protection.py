@@ -672,11 +672,15 @@ HOOKS = (
 )
 
 
-def strip_hooks():
-    """Delete the suite's hooks from its classes, after the registry is
-    loaded: Odoo's own methods then run, without the suite's frames. Only
-    for measuring what the hooks cost: the suite no longer protects."""
+def strip_hooks(registry):
+    """Delete the suite's hooks from its classes, and the read and search
+    hooks from the registry classes of the protected models, after the
+    registry is loaded: Odoo's own methods then run, without the suite's
+    frames. Only for measuring what the hooks cost: the suite no longer
+    protects."""
     import importlib
+
+    from odoo.addons.customer_privacy.models.base import READ_HOOKS
 
     for module, cls, names in HOOKS:
         klass = getattr(
@@ -685,6 +689,11 @@ def strip_hooks():
         )
         for name in names:
             delattr(klass, name)
+    for name in list(registry):
+        klass = registry[name]
+        for attr in (*READ_HOOKS, "_privacy_read_hooks"):
+            if attr in vars(klass):
+                delattr(klass, attr)
 
 
 def serve(conn, db, stripped=False):
@@ -700,7 +709,7 @@ def serve(conn, db, stripped=False):
     odoo.tools.config.parse_config(["-c", str(CONF)])
     side = Side(odoo, db)
     if stripped:
-        strip_hooks()
+        strip_hooks(side.registry)
     gc.collect()
     gc.freeze()  # the registry's objects: out of the collector's way
     conn.send({name: getattr(side, name) for name in SIDE_INFO})
