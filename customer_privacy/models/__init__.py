@@ -6,7 +6,6 @@ from . import privacy_customer_row
 from . import (
     base,
     ir_rule,
-    mail_followers,
     mail_message,
     mail_thread,
     mail_thread_phone,

@@ -423,10 +423,16 @@ class Base(models.AbstractModel):
 
     def _privacy_open_ids(self):
         """The ids of ``self`` (NewIds included) whose values of medium or
-        low sensitivity no policy protects, whoever reads them: none here;
-        not the customers' (res.partner). High values stay protected on
-        every record."""
-        return set()
+        low sensitivity no policy protects, whoever reads them. High values
+        stay protected on every record. Here: the records whose partner
+        (``_privacy_partner_field``, the one whose grants open them) is not a
+        customer, since their values are that partner's - a colleague's
+        message or following, the company's own e-mail. res.partner decides
+        for itself."""
+        link = self._privacy_partner_field()
+        if not link or not self._ids:
+            return set()
+        return self.env["res.partner"]._privacy_ids_of_staff(self, link)
 
     @classmethod
     def _privacy_fold_states(cls, policies, is_company, grants):

@@ -19,10 +19,6 @@ class MailMessage(models.Model):
             return {**policies, "email_from": email["email"]}
         return policies
 
-    def _privacy_open_ids(self):
-        # a colleague's message: its sender's address is a colleague's e-mail
-        return self.env["res.partner"]._privacy_ids_of_staff(self, "author_id")
-
     @api.model
     def _privacy_partner_field(self):
         # a grant on a customer opens the messages it wrote

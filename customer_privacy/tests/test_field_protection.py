@@ -784,6 +784,41 @@ class TestNotCustomers(FieldProtectionCommon, TransactionCase):
                     CUSTOMER["email"][1],
                 )
 
+    def test_company_shows_its_own_contact_details_clear(self):
+        # res.company's e-mail and phone are related fields of its partner:
+        # they read as that partner does, clear (a customer's copies of the
+        # same fields elsewhere stay masked: test_read_masks_protected_...)
+        company = self.env.company
+        self.own_company.email = "info@ourcompany.test"
+        for role in ("collector", "sales", "dept_head", "compliance", "auditor"):
+            with self.subTest(role=role):
+                values = company.with_user(self.users[role]).read(["email", "phone"])
+                self.assertEqual(
+                    values[0],
+                    {
+                        "id": company.id,
+                        "email": "info@ourcompany.test",
+                        "phone": "13600136000",
+                    },
+                )
+
+    def test_bank_accounts_stay_masked_on_colleagues_too(self):
+        # acc_number is high: a bank account reads masked whoever holds it
+        Bank = self.env["res.partner.bank"]
+        accounts = Bank.create(
+            [
+                {"acc_number": "6222020200112341231", "partner_id": p.id}
+                for p in (self.colleague, self.customer)
+            ]
+        )
+        for role in ("sales", "compliance"):
+            with self.subTest(role=role):
+                for row in accounts.with_user(self.users[role]).read(["acc_number"]):
+                    self.assertNotEqual(row["acc_number"], "6222020200112341231")
+                    self.assertIn("*", row["acc_number"])
+        rows = accounts.with_user(self.users["data_admin"]).read(["acc_number"])
+        self.assertEqual({r["acc_number"] for r in rows}, {"6222020200112341231"})
+
     def test_export_and_onchange_follow_the_record(self):
         partners = (self.colleague | self.customer).with_user(self.users["sales"])
         rows = partners.export_data(["email"])["datas"]

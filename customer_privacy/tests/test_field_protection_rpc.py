@@ -623,6 +623,7 @@ class TestFieldProtectionRpc(FieldProtectionCommon, HttpCase):
     def test_jsonrpc_colleague_reads_clear_and_no_role_can_make_a_customer_staff(self):
         colleague = self.users["sales2"].partner_id
         colleague.write({"email": "wang.wu@ourcompany.test"})
+        self.env.company.partner_id.email = "info@ourcompany.test"
         ids = [colleague.id, self.customer.id]
         for role in ("collector", "sales", "compliance", "auditor"):
             with self.subTest(role=role):
@@ -634,6 +635,11 @@ class TestFieldProtectionRpc(FieldProtectionCommon, HttpCase):
                         self.customer.id: CUSTOMER["email"][1],
                     },
                 )
+                # the company's own e-mail, a copy of its partner's
+                company = self.execute_kw(
+                    role, "res.company", "read", self.env.company.ids, ["email"]
+                )
+                self.assertEqual(company[0]["email"], "info@ourcompany.test")
         # a user for the customer would open its values: only user
         # administrators create users or move a user's partner
         for role in ("sales", "dept_head", "compliance", "data_admin", "auditor"):
